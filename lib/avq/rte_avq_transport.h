@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+#ifndef RTE_AVQ_TRANSPORT_H
+#define RTE_AVQ_TRANSPORT_H
+
+/**
+ * @file
+ * How the driver side reaches a management device: `sim` (the device model
+ * in this process), `uds` (a device daemon), `pci` (hardware). The engine and
+ * the drivers use only these operations, never a transport's internals.
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Transport operations. All return 0 or a negative errno. */
+struct rte_avq_transport_ops {
+	/** Features the management device offers. */
+	uint64_t (*features_get)(void *ctx);
+	/** Features the management driver accepts. */
+	int (*features_set)(void *ctx, uint64_t features);
+	/** Number of admin queues the transport exposes. */
+	uint16_t (*num_aqs)(void *ctx);
+	/** Largest ring the device accepts for an admin queue. */
+	uint16_t (*max_aq_size)(void *ctx);
+	/** Make [dma, dma + len), backed by @p va, reachable by the device. */
+	int (*dma_map)(void *ctx, void *va, uint64_t dma, uint64_t len);
+	/** Remove a window made by dma_map. */
+	int (*dma_unmap)(void *ctx, uint64_t dma, uint64_t len);
+	/** Program admin queue @p aq (DMA addresses). */
+	int (*aq_setup)(void *ctx, uint16_t aq, uint16_t size, uint64_t desc,
+			uint64_t avail, uint64_t used);
+	/** Enable or disable admin queue @p aq. */
+	int (*aq_enable)(void *ctx, uint16_t aq, int on);
+	/** Ring the doorbell of admin queue @p aq (lock-free, any thread). */
+	void (*aq_kick)(void *ctx, uint16_t aq);
+	/** Eventfd signalled on AQ completions (-1 unbinds). */
+	int (*aq_call_fd)(void *ctx, uint16_t aq, int fd);
+	/** Bind interrupt vector @p vector to eventfd @p fd (-1 unbinds). */
+	int (*vector_bind)(void *ctx, uint32_t vector, int fd);
+	/** DMA address of @p va as the device must see it (sim: the VA). */
+	uint64_t (*dma_addr)(void *ctx, const void *va);
+};
+
+/** A management device as the driver side sees it. */
+struct rte_avq_transport {
+	const struct rte_avq_transport_ops *ops;
+	void *ctx;
+	const char *name;	/**< "sim", "uds", ... */
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_AVQ_TRANSPORT_H */

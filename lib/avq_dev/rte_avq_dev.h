@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+#ifndef RTE_AVQ_DEV_H
+#define RTE_AVQ_DEV_H
+
+/**
+ * @file
+ * avq device model: a software management device.
+ *
+ * A management device offers VIRTIO_F_ADMIN_VQ and one or more admin
+ * virtqueues (AQ). It executes every RFC admin class (seed 000) plus the
+ * avq extensions, on its own thread, reading the AQ split rings from driver
+ * memory reached only through registered DMA windows.
+ *
+ * Threading: all device state is owned by the device thread. Every function
+ * here that changes or inspects that state is executed on the device thread
+ * (the caller blocks until it ran), or inline when the thread is not
+ * running. The AQ data path itself (rings, kicks) needs no call at all.
+ *
+ * Errors: functions return 0 or a negative errno; rte_avq_dev_create()
+ * returns NULL and sets rte_errno.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Opaque management device. */
+struct rte_avq_dev;
+
+/** What the device thread does when it has no work. */
+enum rte_avq_dev_idle {
+	/** Spin for poll_us, then block until kicked (default). */
+	RTE_AVQ_DEV_IDLE_ADAPTIVE = 0,
+	/** Never block: lowest latency, burns a core. */
+	RTE_AVQ_DEV_IDLE_POLL,
+	/** Block as soon as there is no work. */
+	RTE_AVQ_DEV_IDLE_BLOCK,
+};
+
+/** Limits of the model. */
+#define RTE_AVQ_DEV_MAX_AQS		16
+#define RTE_AVQ_DEV_MAX_VDEVS		65535
+#define RTE_AVQ_DEV_MAX_VECTORS		2048
+#define RTE_AVQ_DEV_NAME_LEN		32
+
+/** Creation parameters; rte_avq_dev_params_init() fills the defaults. */
+struct rte_avq_dev_params {
+	char name[RTE_AVQ_DEV_NAME_LEN];	/**< for logs and the thread */
+	uint16_t num_aqs;		/**< admin queues (1..16), default 1 */
+	uint16_t max_aq_size;		/**< AQ entries, power of two, default 256 */
+	uint32_t max_vdevs;		/**< managed devices at once, default 64 */
+	uint16_t max_vq_pairs;		/**< per managed net device, default 8 */
+	uint16_t max_vq_size;		/**< per managed-device vq, default 1024 */
+	uint32_t max_vectors;		/**< interrupt vectors, default 256 */
+	uint32_t max_asids;		/**< ASIDs with mappings per device, default 8 */
+	uint32_t max_mappings;		/**< mappings per ASID, default 65536 */
+	uint64_t net_features;		/**< offered by managed net devices; 0: default set */
+	bool strict;			/**< acks only 0/1 (RFC drivers) */
+	bool regcap;			/**< present seed 003's register capability */
+	bool pasid;			/**< present the PASID capability, default true */
+	enum rte_avq_dev_idle idle;	/**< idle strategy */
+	uint32_t poll_us;		/**< ADAPTIVE: spin this long, default 200 */
+	int cpu;			/**< pin the device thread; -1: no pinning */
+};
+
+/** Fill @p p with the defaults. */
+void rte_avq_dev_params_init(struct rte_avq_dev_params *p);
+
+/**
+ * Create a management device. The device thread is not started.
+ * @return the device, or NULL with rte_errno set (EINVAL: a parameter is out
+ *   of range, the log says which; ENOMEM).
+ */
+struct rte_avq_dev *rte_avq_dev_create(const struct rte_avq_dev_params *p);
+
+/** Stop the thread (if running), destroy every managed device, free. */
+void rte_avq_dev_destroy(struct rte_avq_dev *d);
+
+/** Start the device thread. */
+int rte_avq_dev_start(struct rte_avq_dev *d);
+
+/** Stop the device thread; in-flight AQ work stays in the rings. */
+int rte_avq_dev_stop(struct rte_avq_dev *d);
+
+/** Name given at creation. */
+const char *rte_avq_dev_name(const struct rte_avq_dev *d);
+
+/** Features the management device offers (includes VIRTIO_F_ADMIN_VQ). */
+uint64_t rte_avq_dev_features(const struct rte_avq_dev *d);
+
+/** Features the management driver accepted (transport-level negotiation). */
+int rte_avq_dev_driver_features_set(struct rte_avq_dev *d, uint64_t features);
+
+/** Features the management driver accepted (0 until it set them). */
+uint64_t rte_avq_dev_driver_features(const struct rte_avq_dev *d);
+
+/**
+ * Make [dma, dma + len) reachable by the device; it is backed by @p va.
+ * The device touches no driver memory outside its DMA windows.
+ * @return 0; -EINVAL (len 0, wrap); -EEXIST (overlaps a window); -ENOSPC.
+ */
+int rte_avq_dev_dma_map(struct rte_avq_dev *d, uint64_t dma, uint64_t len,
+			void *va);
+
+/** Remove the window that starts at @p dma with length @p len. -ENOENT. */
+int rte_avq_dev_dma_unmap(struct rte_avq_dev *d, uint64_t dma, uint64_t len);
+
+/**
+ * Program admin queue @p aq (driver-side addresses are DMA addresses).
+ * The queue must be disabled. @return -ERANGE (aq, size), -EINVAL (align).
+ */
+int rte_avq_dev_aq_setup(struct rte_avq_dev *d, uint16_t aq, uint16_t size,
+			 uint64_t desc, uint64_t avail, uint64_t used);
+
+/** Enable (1) or disable (0) admin queue @p aq. Disable resets its indices. */
+int rte_avq_dev_aq_enable(struct rte_avq_dev *d, uint16_t aq, bool on);
+
+/**
+ * Doorbell of admin queue @p aq. Drivers ring it only when the used ring
+ * does not carry VRING_USED_F_NO_NOTIFY (virtio 2.7.10). Lock-free, any
+ * thread.
+ */
+void rte_avq_dev_aq_kick(struct rte_avq_dev *d, uint16_t aq);
+
+/**
+ * Eventfd the device writes after adding used entries to admin queue
+ * @p aq, unless the driver set VRING_AVAIL_F_NO_INTERRUPT; -1 to unbind.
+ */
+int rte_avq_dev_aq_call_fd(struct rte_avq_dev *d, uint16_t aq, int fd);
+
+/**
+ * Bind interrupt vector @p vector to eventfd @p fd (-1 unbinds). On software
+ * transports an MSI address names a vector (see the protocol guide).
+ */
+int rte_avq_dev_vector_bind(struct rte_avq_dev *d, uint32_t vector, int fd);
+
+/** What a vector has delivered. */
+struct rte_avq_dev_vector_info {
+	uint64_t count;		/**< interrupts delivered */
+	uint32_t last_data;	/**< MSI data of the last one */
+	int fd;			/**< bound eventfd or -1 */
+};
+
+/** Read what vector @p vector delivered. */
+int rte_avq_dev_vector_info(struct rte_avq_dev *d, uint32_t vector,
+			    struct rte_avq_dev_vector_info *info);
+
+/**
+ * Device-side event: set the link of managed net device @p id. Changes the
+ * config space, bumps the generation and raises the config interrupt.
+ */
+int rte_avq_dev_net_link_set(struct rte_avq_dev *d, uint64_t id, bool up);
+
+/**
+ * Device-side event: the device used buffers of queue @p q of managed
+ * device @p id and raises its interrupt (MSI rules: enable, mask, pending).
+ */
+int rte_avq_dev_vq_interrupt(struct rte_avq_dev *d, uint64_t id, uint16_t q);
+
+/**
+ * Device-side DMA of managed device @p id on behalf of queue @p q, through
+ * the device MMU (when enabled) and the DMA windows, as the data path does.
+ * A failed translation sets DEVICE_MMU_FAIL | DEVICE_NEEDS_RESET, records
+ * the error for MMU_ERR_GET and raises the config interrupt.
+ * @param write  true: copy @p buf to the device memory; false: read into it.
+ * @return 0, -EFAULT (translation failed), -ENOENT (no such device).
+ */
+int rte_avq_dev_vdev_dma(struct rte_avq_dev *d, uint64_t id, uint16_t q,
+			 uint64_t iova, void *buf, uint32_t len, bool write);
+
+/** Per managed device counters (what a management console would show). */
+struct rte_avq_dev_vdev_info {
+	uint64_t id;
+	uint32_t virtio_type;
+	uint8_t status;
+	uint64_t device_features;
+	uint64_t driver_features;
+	uint32_t generation;
+	uint16_t num_queues;
+	bool mmu_enabled;
+	uint32_t mmu_mappings;		/**< over all ASIDs */
+	uint64_t notifies[64];		/**< doorbells consumed, per queue (first 64) */
+	uint64_t notifies_ignored;	/**< doorbells on disabled queues or bad values */
+	uint64_t notify_area;		/**< base address of its notify area */
+	uint64_t notify_area_size;
+};
+
+/** Information on managed device @p id. -ENOENT. */
+int rte_avq_dev_vdev_info(struct rte_avq_dev *d, uint64_t id,
+			  struct rte_avq_dev_vdev_info *info);
+
+/**
+ * Ids of the live managed devices, ascending.
+ * @return how many exist (may exceed @p n; only @p n are written).
+ */
+int rte_avq_dev_vdev_list(struct rte_avq_dev *d, uint64_t *ids, unsigned int n);
+
+/** Device-wide counters. */
+struct rte_avq_dev_stats {
+	uint64_t commands;		/**< AQ commands executed */
+	uint64_t commands_failed;	/**< with a non-zero ack */
+	uint64_t chains_malformed;	/**< chains that could not be parsed */
+	uint64_t vdevs_created;
+	uint64_t vdevs_destroyed;
+	uint32_t vdevs_live;
+	uint64_t wakeups;		/**< times the idle thread was woken */
+	uint64_t interrupts;		/**< vector deliveries */
+	uint64_t interrupts_lost;	/**< to unbound vectors */
+	uint64_t busy_ns;		/**< thread time spent with work */
+};
+
+/** Read the device-wide counters. */
+int rte_avq_dev_stats_get(struct rte_avq_dev *d, struct rte_avq_dev_stats *s);
+
+/** One executed command, as the device saw it. */
+struct rte_avq_dev_trace_entry {
+	uint64_t seq;		/**< 1, 2, ... */
+	uint64_t device_id;
+	uint32_t out_len;	/**< command-out-data bytes */
+	uint32_t in_len;	/**< command-in-data bytes written */
+	uint16_t aq;
+	uint16_t class_id;
+	uint16_t command;
+	uint8_t ack;		/**< as written (after strict mapping) */
+	uint8_t malformed;	/**< 1: header unreadable, ack from chain checks */
+};
+
+#define RTE_AVQ_DEV_TRACE_LEN 1024
+
+/**
+ * Copy up to @p n trace entries with seq > @p after, oldest first.
+ * The device keeps the last RTE_AVQ_DEV_TRACE_LEN.
+ * @return number copied.
+ */
+int rte_avq_dev_trace_read(struct rte_avq_dev *d, uint64_t after,
+			   struct rte_avq_dev_trace_entry *e, unsigned int n);
+
+/* Seed 003: virtio-pci management device capability (register interface).
+ * Present only with params.regcap, and only if params.pasid (seed 003: the
+ * device MUST NOT present it without the PASID capability).
+ */
+
+/** virtio-pci capability types (cfg_type). */
+#define RTE_AVQ_PCI_CAP_COMMON_CFG	1
+#define RTE_AVQ_PCI_CAP_NOTIFY_CFG	2
+#define RTE_AVQ_PCI_CAP_ISR_CFG		3
+#define RTE_AVQ_PCI_CAP_DEVICE_CFG	4
+#define RTE_AVQ_PCI_CAP_PASID		11
+#define RTE_AVQ_PCI_CAP_MANAGED_DEV_CFG	12
+
+/** Register offsets within the managed-device capability body. */
+#define RTE_AVQ_MGMT_REG_NUM_DEVICES	0	/* u32, RO */
+#define RTE_AVQ_MGMT_REG_DEVICE_SELECT	4	/* le32, RW */
+#define RTE_AVQ_MGMT_REG_CONFIG_SELECT	8	/* le32, RW */
+#define RTE_AVQ_MGMT_REG_CONFIG		12	/* u8[256], RW */
+#define RTE_AVQ_MGMT_REG_CREATE		268	/* u8, RW: 1 create, 0 destroy */
+#define RTE_AVQ_MGMT_REG_CREATE_OK	269	/* u8, RO */
+#define RTE_AVQ_MGMT_REG_SIZE		270
+
+/** create_ok values (seed 003). */
+#define RTE_AVQ_MGMT_OK			0
+#define RTE_AVQ_MGMT_ID_DUP		1
+#define RTE_AVQ_MGMT_INVALID_CFG	2
+
+/**
+ * Whether the device presents virtio-pci capability @p cfg_type.
+ * @return 1 present, 0 absent.
+ */
+int rte_avq_dev_pci_cap_present(struct rte_avq_dev *d, uint8_t cfg_type);
+
+/** Read @p len (1, 2 or 4) bytes of the managed-device capability. */
+int rte_avq_dev_mgmt_reg_read(struct rte_avq_dev *d, uint32_t off,
+			      uint32_t len, uint32_t *val);
+
+/** Write @p len (1, 2 or 4) bytes of the managed-device capability. */
+int rte_avq_dev_mgmt_reg_write(struct rte_avq_dev *d, uint32_t off,
+			       uint32_t len, uint32_t val);
+
+/** Reset the management device's register interface (device_select = 0). */
+int rte_avq_dev_mgmt_reg_reset(struct rte_avq_dev *d);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_AVQ_DEV_H */
