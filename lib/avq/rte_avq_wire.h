@@ -551,6 +551,74 @@ avq_ack_errno(unsigned int ack)
 	}
 }
 
+/** Name of a class ("CAP", "VDEV", ...; "?" if unknown), for logs. */
+static inline const char *
+avq_class_str(unsigned int cls)
+{
+	switch (cls) {
+	case AVQ_CLASS_CAP: return "CAP";
+	case AVQ_CLASS_VDEV: return "VDEV";
+	case AVQ_CLASS_FEAT: return "FEAT";
+	case AVQ_CLASS_STATUS: return "STATUS";
+	case AVQ_CLASS_GENERATION: return "GENERATION";
+	case AVQ_CLASS_CONFIG: return "CONFIG";
+	case AVQ_CLASS_MSI: return "MSI";
+	case AVQ_CLASS_VQ_ADDR: return "VQ_ADDR";
+	case AVQ_CLASS_VQ_ENABLE: return "VQ_ENABLE";
+	case AVQ_CLASS_VQ_SIZE: return "VQ_SIZE";
+	case AVQ_CLASS_VQ_NOTIFY: return "VQ_NOTIFY";
+	case AVQ_CLASS_MMU: return "MMU";
+	case AVQ_CLASS_AQ_INFO: return "AQ_INFO";
+	case AVQ_CLASS_MMU_RESV: return "MMU_RESV";
+	case AVQ_CLASS_MMU_BATCH: return "MMU_BATCH";
+	case AVQ_CLASS_NET_CTRL: return "NET_CTRL";
+	case AVQ_CLASS_VQ_STATE: return "VQ_STATE";
+	case AVQ_CLASS_DIRTY_LOG: return "DIRTY_LOG";
+	case AVQ_CLASS_VQ_STATS: return "VQ_STATS";
+	case AVQ_CLASS_EVENTQ: return "EVENTQ";
+	case AVQ_CLASS_KICK: return "KICK";
+	default: return "?";
+	}
+}
+
+/** Name of a command within its class ("CREATE", "MAP", ...; "?"). */
+static inline const char *
+avq_cmd_str(unsigned int cls, unsigned int cmd)
+{
+	static const char * const msi[] = { "VQ_SET", "VQ_ENABLE", "VQ_MASK",
+		"CONFIG_SET", "CONFIG_ENABLE", "CONFIG_MASK" };
+	static const char * const mmu[] = { "?", "ENABLE", "ASID_SET", "MAP",
+		"UNMAP", "ERR_GET" };
+	static const char * const feat[] = { "DEVICE_GET", "DRIVER_SET",
+		"DRIVER_GET" };
+
+	switch (cls) {
+	case AVQ_CLASS_CAP: case AVQ_CLASS_GENERATION:
+	case AVQ_CLASS_AQ_INFO: case AVQ_CLASS_MMU_RESV:
+		return cmd == 0 ? "GET" : "?";
+	case AVQ_CLASS_VDEV:
+		return cmd == 0 ? "CREATE" : cmd == 1 ? "DESTROY" : "?";
+	case AVQ_CLASS_FEAT:
+		return cmd < RTE_DIM(feat) ? feat[cmd] : "?";
+	case AVQ_CLASS_STATUS: case AVQ_CLASS_VQ_ENABLE: case AVQ_CLASS_VQ_SIZE:
+		return cmd == 0 ? "SET" : cmd == 1 ? "GET" : "?";
+	case AVQ_CLASS_CONFIG:
+		return cmd == 0 ? "GET" : cmd == 1 ? "SET" : "?";
+	case AVQ_CLASS_MSI:
+		return cmd < RTE_DIM(msi) ? msi[cmd] : "?";
+	case AVQ_CLASS_VQ_ADDR:
+		return cmd == 0 ? "SET" : "?";
+	case AVQ_CLASS_VQ_NOTIFY:
+		return cmd == 1 ? "GET" : "?";
+	case AVQ_CLASS_MMU:
+		return cmd < RTE_DIM(mmu) ? mmu[cmd] : "?";
+	case AVQ_CLASS_MMU_BATCH:
+		return cmd == 0 ? "MAP" : cmd == 1 ? "UNMAP" : "?";
+	default:
+		return "?";
+	}
+}
+
 #ifdef __cplusplus
 }
 #endif

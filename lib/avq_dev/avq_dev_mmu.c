@@ -2,5 +2,592 @@
  * Copyright(c) 2026 The avq authors
  */
 
-/* placeholder: being written */
-extern int avq_placeholder_avq_dev_mmu;
+/*
+ * Device MMU of a managed device (RFC admin VQ, "Device MMU", class 13),
+ * with the semantics the RFC leaves open taken from virtio-iommu v0.7
+ * (seed 004), as decided in DESIGN section 4.
+ *
+ * Each managed device has up to params.max_asids address spaces, keyed by
+ * a u64 ASID. A slot is taken by the first MAP into an ASID and given back
+ * when its last mapping is removed, so max_asids bounds the ASIDs that hold
+ * mappings, not the ASIDs virtqueues may name. Within one address space the
+ * mappings are kept in an array sorted by iova_start; they are disjoint
+ * (MAP refuses any intersection), so their iova_end values are sorted too
+ * and a single binary search on iova_end answers lookup, overlap and insert.
+ *
+ * Memory comes from libc, not rte_malloc: the model also runs in a device
+ * daemon, and mapping tables are per-device control-path state.
+ *
+ * Everything here runs on the device thread (see avq_dev_private.h).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+
+#include "avq_dev_private.h"
+
+/* Initial size of a mapping array; it doubles up to params.max_mappings. */
+#define AVQ_MMU_MAP_CAP_MIN	16u
+
+/* Queue index that stands for "no virtqueue" in avq_vdev_translate(). */
+#define AVQ_MMU_NO_QUEUE	0xffffu
+
+/* ---- Address spaces and the interval array ---- */
+
+static struct avq_mmu_as *
+mmu_as_find(const struct avq_mmu *m, uint64_t asid)
+{
+	uint32_t i;
+
+	/* Linear: num_as is small (params.max_asids, default 8). */
+	for (i = 0; i < m->num_as; i++)
+		if (m->as[i].asid == asid)
+			return &m->as[i];
+	return NULL;
+}
+
+/* Give an emptied slot back; slots [0, num_as) stay contiguous. */
+static void
+mmu_as_release(struct avq_mmu *m, struct avq_mmu_as *as)
+{
+	uint32_t idx = (uint32_t)(as - m->as);
+
+	free(as->map);
+	m->num_as--;
+	if (idx != m->num_as)
+		m->as[idx] = m->as[m->num_as];
+	memset(&m->as[m->num_as], 0, sizeof(m->as[0]));
+}
+
+/*
+ * First index whose iova_end >= @p iova (as->count when none). The array is
+ * disjoint and sorted by start, so ends are sorted as well: every mapping
+ * before the result lies entirely below @p iova.
+ */
+static uint32_t
+mmu_lower_bound(const struct avq_mmu_as *as, uint64_t iova)
+{
+	uint32_t lo = 0, hi = as->count;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (as->map[mid].iova_end < iova)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Mapping that contains @p iova, or NULL. */
+static const struct avq_mmu_mapping *
+mmu_lookup(const struct avq_mmu_as *as, uint64_t iova)
+{
+	uint32_t i = mmu_lower_bound(as, iova);
+
+	if (i < as->count && as->map[i].iova_start <= iova)
+		return &as->map[i];
+	return NULL;
+}
+
+/*
+ * Where [start, end] would be inserted; -EEXIST if it intersects a mapping.
+ * Mappings before the returned index end below @p start; the one at the
+ * index (if any) starts above @p end.
+ */
+static int
+mmu_insert_pos(const struct avq_mmu_as *as, uint64_t start, uint64_t end,
+	       uint32_t *pos)
+{
+	uint32_t i = mmu_lower_bound(as, start);
+
+	if (i < as->count && as->map[i].iova_start <= end)
+		return -EEXIST;
+	*pos = i;
+	return 0;
+}
+
+/* Make room for one more mapping; -ENOSPC at the limit, -ENOMEM. */
+static int
+mmu_reserve(struct avq_mmu_as *as, uint32_t max_mappings)
+{
+	struct avq_mmu_mapping *p;
+	uint64_t ncap;
+
+	if (as->count >= max_mappings)
+		return -ENOSPC;
+	if (as->count < as->cap)
+		return 0;
+	ncap = as->cap ? (uint64_t)as->cap * 2 : AVQ_MMU_MAP_CAP_MIN;
+	if (ncap > max_mappings)
+		ncap = max_mappings;
+	p = realloc(as->map, ncap * sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	as->map = p;
+	as->cap = (uint32_t)ncap;
+	return 0;
+}
+
+/* Insert at @p pos (from mmu_insert_pos; room from mmu_reserve). */
+static void
+mmu_insert_at(struct avq_mmu_as *as, uint32_t pos,
+	      const struct avq_mmu_mapping *e)
+{
+	memmove(&as->map[pos + 1], &as->map[pos],
+		(size_t)(as->count - pos) * sizeof(as->map[0]));
+	as->map[pos] = *e;
+	as->count++;
+}
+
+/*
+ * Remove every mapping that intersects [start, end], whole (RFC admin VQ,
+ * MMU_UNMAP: "unmap all the mapped I/O Virtual Address ranges that are
+ * intersected with the range"; a mapping is never split). Returns how many.
+ */
+static uint32_t
+mmu_remove_range(struct avq_mmu_as *as, uint64_t start, uint64_t end)
+{
+	uint32_t i = mmu_lower_bound(as, start);
+	uint32_t j = i;
+
+	while (j < as->count && as->map[j].iova_start <= end)
+		j++;
+	if (j == i)
+		return 0;
+	memmove(&as->map[i], &as->map[j],
+		(size_t)(as->count - j) * sizeof(as->map[0]));
+	as->count -= j - i;
+	return j - i;
+}
+
+/* ---- Life cycle ---- */
+
+int
+avq_mmu_init(struct rte_avq_dev *d, struct avq_mmu *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (d->params.max_asids == 0)
+		return 0;
+	m->as = calloc(d->params.max_asids, sizeof(m->as[0]));
+	if (m->as == NULL) {
+		AVQ_DEV_LOG(ERR, d, "no memory for %" PRIu32 " MMU address spaces",
+			    d->params.max_asids);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+avq_mmu_reset(struct avq_mmu *m)
+{
+	uint32_t i;
+
+	/* RFC admin VQ, Device MMU: "The device MMU for the virtual device
+	 * MUST be disabled upon its reset". DESIGN: the reset also drops the
+	 * mappings of every ASID and the recorded error, so a reset device
+	 * starts from nothing (and MMU_ERR_GET reports no error again).
+	 */
+	for (i = 0; i < m->num_as; i++) {
+		free(m->as[i].map);
+		memset(&m->as[i], 0, sizeof(m->as[i]));
+	}
+	m->num_as = 0;
+	m->enabled = false;
+	memset(&m->err, 0, sizeof(m->err));
+	m->err_valid = false;
+}
+
+void
+avq_mmu_fini(struct avq_mmu *m)
+{
+	avq_mmu_reset(m);
+	free(m->as);
+	m->as = NULL;
+}
+
+uint32_t
+avq_mmu_count(const struct avq_mmu *m)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < m->num_as; i++)
+		n += m->as[i].count;
+	return n;
+}
+
+/* ---- Shared request checks ---- */
+
+static bool
+mmu_hits_resv(uint64_t start, uint64_t end)
+{
+	return start <= AVQ_MMU_RESV_MSI_END && end >= AVQ_MMU_RESV_MSI_START;
+}
+
+/* ---- AQ handlers (class AVQ_CLASS_MMU, AVQ_CLASS_MMU_RESV) ---- */
+
+uint8_t
+avq_cmd_mmu_enable(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	uint8_t on;
+
+	if (c->out_len != 1)
+		return AVQ_ACK_INVAL;
+	on = c->out[0];
+	/* RFC admin VQ, MMU_ENABLE says "0 means to enable and 1 means to
+	 * disable"; DESIGN resolves every enable byte as 1 = enable,
+	 * 0 = disable. Any other value is a malformed command.
+	 */
+	if (on > 1) {
+		AVQ_DEV_LOG(DEBUG, c->dev, "vdev %" PRIu64 ": MMU_ENABLE value %u",
+			    v->id, on);
+		return AVQ_ACK_INVAL;
+	}
+	/* Disabling keeps the mappings: the RFC clears the device MMU only
+	 * on reset ("MUST be disabled upon its reset"), and a driver that
+	 * turns translation off and on again (e.g. around a live update)
+	 * finds its table as it left it. Only avq_mmu_reset() drops them.
+	 */
+	v->mmu.enabled = on == 1;
+	return AVQ_ACK_OK;
+}
+
+uint8_t
+avq_cmd_mmu_asid_set(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	struct avq_mmu_asid_set req;
+	uint16_t q;
+
+	if (c->out_len != sizeof(req))
+		return AVQ_ACK_INVAL;
+	memcpy(&req, c->out, sizeof(req));
+	q = rte_le_to_cpu_16(req.queue_index);
+	if (q >= v->num_queues) {
+		AVQ_DEV_LOG(DEBUG, c->dev,
+			    "vdev %" PRIu64 ": MMU_ASID_SET queue %u of %u",
+			    v->id, q, v->num_queues);
+		return AVQ_ACK_RANGE;
+	}
+	/* No slot is taken here: an ASID needs one only once it holds
+	 * mappings; a queue in an empty ASID faults on every access.
+	 */
+	v->vq[q].asid = rte_le_to_cpu_64(req.asid);
+	return AVQ_ACK_OK;
+}
+
+uint8_t
+avq_cmd_mmu_map(struct avq_cmd_ctx *c)
+{
+	struct rte_avq_dev *d = c->dev;
+	struct avq_vdev *v = c->vdev;
+	struct avq_mmu *m = &v->mmu;
+	struct avq_mmu_map_asid req;
+	struct avq_mmu_mapping e;
+	struct avq_mmu_as *as;
+	uint64_t asid = 0;
+	uint32_t pos;
+	bool new_as = false;
+	int ret;
+
+	/* 28 bytes: RFC layout, ASID 0; 36 bytes: trailing le64 asid
+	 * (DESIGN extension). Anything in between is malformed.
+	 */
+	if (c->out_len != sizeof(req.map) && c->out_len != sizeof(req))
+		return AVQ_ACK_INVAL;
+	memset(&req, 0, sizeof(req));
+	memcpy(&req, c->out, c->out_len);
+	if (c->out_len == sizeof(req))
+		asid = rte_le_to_cpu_64(req.asid);
+	e.iova_start = rte_le_to_cpu_64(req.map.iova_start);
+	e.iova_end = rte_le_to_cpu_64(req.map.iova_end);
+	e.dma_start = rte_le_to_cpu_64(req.map.dma_start);
+	e.flags = rte_le_to_cpu_32(req.map.flags);
+
+	/* virtio-iommu v0.7, MAP: "virt_end MUST be strictly greater than
+	 * virt_start" (DESIGN); covers empty and inverted ranges.
+	 */
+	if (e.iova_end <= e.iova_start) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP bad range [0x%"
+			    PRIx64 ", 0x%" PRIx64 "]", v->id, e.iova_start,
+			    e.iova_end);
+		return AVQ_ACK_INVAL;
+	}
+	/* virtio-iommu v0.7: "If a flag or combination of flag isn't
+	 * supported, the device MAY set ... VIRTIO_IOMMU_S_UNSUPP"; creating
+	 * a mapping with flags the device does not understand "may introduce
+	 * a security hazard".
+	 */
+	if (e.flags & ~AVQ_MMU_F_MASK) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP unknown flags 0x%"
+			    PRIx32, v->id, e.flags);
+		return AVQ_ACK_UNSUPP;
+	}
+	/* A mapping that allows neither reads nor writes is useless to a
+	 * device that only does DMA: treat it as a malformed request.
+	 */
+	if (!(e.flags & (AVQ_MMU_F_READ | AVQ_MMU_F_WRITE))) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP flags 0x%" PRIx32
+			    " allow no access", v->id, e.flags);
+		return AVQ_ACK_INVAL;
+	}
+	/* virtio-iommu v0.7: "Unless needed by mapped MSIs, the device isn't
+	 * required to support the MMIO flag". This device reports its MSI
+	 * doorbell as a reserved region instead and maps no device registers.
+	 * EXEC is accepted and has no effect: the device never executes.
+	 */
+	if (e.flags & AVQ_MMU_F_MMIO) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP MMIO unsupported",
+			    v->id);
+		return AVQ_ACK_UNSUPP;
+	}
+	/* The DMA range [dma_start, dma_start + (end - start)] must exist. */
+	if (e.dma_start > UINT64_MAX - (e.iova_end - e.iova_start)) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP DMA range wraps",
+			    v->id);
+		return AVQ_ACK_RANGE;
+	}
+	/* virtio-iommu v0.7, RESV_MEM: the driver "should neither use these
+	 * virtual addresses in a MAP request"; DESIGN: they cannot be mapped.
+	 */
+	if (mmu_hits_resv(e.iova_start, e.iova_end)) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP hits the reserved"
+			    " MSI region", v->id);
+		return AVQ_ACK_RANGE;
+	}
+
+	as = mmu_as_find(m, asid);
+	if (as != NULL) {
+		/* RFC admin VQ, Device MMU: "MUST fail the
+		 * VIRTIO_ADMIN_VQ_CTRL_MMU_MAP command if the iova range is
+		 * intersected with a existing range".
+		 */
+		if (mmu_insert_pos(as, e.iova_start, e.iova_end, &pos) < 0) {
+			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP [0x%"
+				    PRIx64 ", 0x%" PRIx64 "] overlaps in ASID %"
+				    PRIu64, v->id, e.iova_start, e.iova_end,
+				    asid);
+			return AVQ_ACK_EXIST;
+		}
+	} else {
+		if (m->num_as >= d->params.max_asids) {
+			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP: %" PRIu32
+				    " ASIDs in use, no room for ASID %" PRIu64,
+				    v->id, m->num_as, asid);
+			return AVQ_ACK_NOSPC;
+		}
+		as = &m->as[m->num_as];
+		memset(as, 0, sizeof(*as));
+		as->asid = asid;
+		as->used = true;
+		m->num_as++;
+		new_as = true;
+		pos = 0;
+	}
+
+	ret = mmu_reserve(as, d->params.max_mappings);
+	if (ret < 0) {
+		if (ret == -ENOMEM)
+			AVQ_DEV_LOG(ERR, d, "vdev %" PRIu64 ": no memory for MMU"
+				    " mappings", v->id);
+		else
+			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP: ASID %"
+				    PRIu64 " holds %" PRIu32 " mappings (max)",
+				    v->id, asid, as->count);
+		/* Failure leaves the table as it was. */
+		if (new_as)
+			mmu_as_release(m, as);
+		return AVQ_ACK_NOSPC;
+	}
+	mmu_insert_at(as, pos, &e);
+	return AVQ_ACK_OK;
+}
+
+uint8_t
+avq_cmd_mmu_unmap(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	struct avq_mmu_unmap_asid req;
+	struct avq_mmu_as *as;
+	uint64_t start, end, asid = 0;
+
+	if (c->out_len != sizeof(req.unmap) && c->out_len != sizeof(req))
+		return AVQ_ACK_INVAL;
+	memset(&req, 0, sizeof(req));
+	memcpy(&req, c->out, c->out_len);
+	if (c->out_len == sizeof(req))
+		asid = rte_le_to_cpu_64(req.asid);
+	start = rte_le_to_cpu_64(req.unmap.iova_start);
+	end = rte_le_to_cpu_64(req.unmap.iova_end);
+
+	/* Same range rule as MAP (virtio-iommu v0.7: end > start). */
+	if (end <= start) {
+		AVQ_DEV_LOG(DEBUG, c->dev, "vdev %" PRIu64 ": MMU_UNMAP bad range"
+			    " [0x%" PRIx64 ", 0x%" PRIx64 "]", v->id, start, end);
+		return AVQ_ACK_INVAL;
+	}
+	/* virtio-iommu v0.7 semantics: unmapping nothing (including an ASID
+	 * that holds no mapping) succeeds.
+	 */
+	as = mmu_as_find(&v->mmu, asid);
+	if (as == NULL)
+		return AVQ_ACK_OK;
+	mmu_remove_range(as, start, end);
+	if (as->count == 0)
+		mmu_as_release(&v->mmu, as);
+	return AVQ_ACK_OK;
+}
+
+uint8_t
+avq_cmd_mmu_err_get(struct avq_cmd_ctx *c)
+{
+	const struct avq_mmu *m = &c->vdev->mmu;
+
+	if (c->in_cap < sizeof(m->err))
+		return AVQ_ACK_INVAL;
+	/* RFC admin VQ: "The driver MAY query the error of device MMU after
+	 * DEVICE_MMU_FAIL is set"; with nothing recorded, reason is 0.
+	 */
+	if (m->err_valid)
+		memcpy(c->in, &m->err, sizeof(m->err));
+	else
+		memset(c->in, 0, sizeof(m->err));
+	c->in_len = sizeof(m->err);
+	return AVQ_ACK_OK;
+}
+
+uint8_t
+avq_cmd_mmu_resv_get(struct avq_cmd_ctx *c)
+{
+	struct avq_mmu_resv_hdr hdr;
+	struct avq_mmu_resv r;
+	uint32_t n = 1;
+
+	if (c->in_cap < sizeof(hdr))
+		return AVQ_ACK_INVAL;
+	/* virtio-iommu v0.7, PROBE RESV_MEM: the MSI doorbell is reported as
+	 * a VIRTIO_IOMMU_RESV_MEM_T_MSI region. count is the total; the
+	 * entries that fit in the buffer follow, so a driver can size it.
+	 */
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.count = rte_cpu_to_le_32(n);
+	memcpy(c->in, &hdr, sizeof(hdr));
+	c->in_len = sizeof(hdr);
+
+	if (c->in_cap - c->in_len >= sizeof(r)) {
+		memset(&r, 0, sizeof(r));
+		r.start = rte_cpu_to_le_64(AVQ_MMU_RESV_MSI_START);
+		r.end = rte_cpu_to_le_64(AVQ_MMU_RESV_MSI_END);
+		r.subtype = AVQ_MMU_RESV_T_MSI;
+		memcpy(c->in + c->in_len, &r, sizeof(r));
+		c->in_len += sizeof(r);
+	}
+	return AVQ_ACK_OK;
+}
+
+/* ---- Translation (data path of a managed device) ---- */
+
+static void *
+mmu_fault(struct avq_vdev *v, uint16_t q, uint64_t asid, uint64_t iova,
+	  uint64_t iova_end, uint32_t access, uint32_t reason)
+{
+	struct avq_mmu *m = &v->mmu;
+	uint8_t old = v->status;
+
+	/* MMU_ERR_GET reports the first failure since reset: later faults
+	 * are usually consequences of the first one.
+	 */
+	if (!m->err_valid) {
+		m->err.reason = rte_cpu_to_le_32(reason);
+		m->err.queue_index = rte_cpu_to_le_16(q);
+		m->err.asid = rte_cpu_to_le_64(asid);
+		m->err.iova_start = rte_cpu_to_le_64(iova);
+		m->err.iova_end = rte_cpu_to_le_64(iova_end);
+		m->err.flags = rte_cpu_to_le_32(access);
+		m->err_valid = true;
+		AVQ_DEV_LOG(NOTICE, v->dev, "vdev %" PRIu64 ": MMU fault: %s"
+			    " queue %u ASID %" PRIu64 " [0x%" PRIx64 ", 0x%"
+			    PRIx64 "] access 0x%" PRIx32,
+			    v->id, reason == AVQ_MMU_ERR_ACC_VIOLATION ?
+			    "access violation" : "no mapping",
+			    q, asid, iova, iova_end, access);
+	}
+	/* RFC admin VQ, Device MMU: "MUST set both DEVICE_NEEDS_RESET and
+	 * DEVICE_MMU_FAIL when the device MMU fails to do the translation".
+	 * The config interrupt tells the driver once (virtio 2.1.2: the
+	 * device sends a configuration change notification on NEEDS_RESET).
+	 */
+	v->status |= AVQ_STATUS_DEVICE_MMU_FAIL | AVQ_STATUS_DEVICE_NEEDS_RESET;
+	if (!(old & AVQ_STATUS_DEVICE_NEEDS_RESET))
+		avq_msi_raise(v->dev, &v->config_msi);
+	return NULL;
+}
+
+void *
+avq_vdev_translate(struct avq_vdev *v, uint16_t q, uint64_t iova,
+		   uint64_t len, uint32_t access)
+{
+	const struct avq_mmu *m = &v->mmu;
+	const struct avq_mmu_mapping *e;
+	const struct avq_mmu_as *as;
+	uint64_t asid = 0, end, dma;
+	void *va;
+
+	/* A queue index out of range (AVQ_MMU_NO_QUEUE included) is an
+	 * access on behalf of no virtqueue: it uses ASID 0, the ASID every
+	 * queue starts in (RFC: "reset the Address Space ID for each
+	 * virtqueue to 0").
+	 */
+	if (q != AVQ_MMU_NO_QUEUE && q < v->num_queues)
+		asid = v->vq[q].asid;
+
+	if (len == 0)
+		return mmu_fault(v, q, asid, iova, iova, access,
+				 AVQ_MMU_ERR_NON_EXIST);
+	if (iova > UINT64_MAX - (len - 1))
+		return mmu_fault(v, q, asid, iova, UINT64_MAX, access,
+				 AVQ_MMU_ERR_NON_EXIST);
+	end = iova + (len - 1);
+
+	if (!m->enabled) {
+		/* MMU off: the address is a DMA address (RFC: the driver
+		 * then provides isolation by transport means).
+		 */
+		va = avq_dma_to_va(v->dev, iova, len);
+		if (va == NULL)
+			return mmu_fault(v, q, asid, iova, end, access,
+					 AVQ_MMU_ERR_NON_EXIST);
+		return va;
+	}
+
+	as = mmu_as_find(m, asid);
+	e = as != NULL ? mmu_lookup(as, iova) : NULL;
+	/* The whole access must lie in one mapping: adjacent mappings need
+	 * not be contiguous in DMA space.
+	 */
+	if (e == NULL || end > e->iova_end)
+		return mmu_fault(v, q, asid, iova, end, access,
+				 AVQ_MMU_ERR_NON_EXIST);
+	/* virtio-iommu v0.7: "MUST NOT allow writes to a range mapped without
+	 * the VIRTIO_IOMMU_MAP_F_WRITE flag"; reads of a write-only range MAY
+	 * be allowed (write-only may imply read-write, read-only never does).
+	 */
+	if (((access & AVQ_MMU_F_WRITE) && !(e->flags & AVQ_MMU_F_WRITE)) ||
+	    ((access & AVQ_MMU_F_READ) &&
+	     !(e->flags & (AVQ_MMU_F_READ | AVQ_MMU_F_WRITE))))
+		return mmu_fault(v, q, asid, iova, end, access,
+				 AVQ_MMU_ERR_ACC_VIOLATION);
+	dma = e->dma_start + (iova - e->iova_start);
+	va = avq_dma_to_va(v->dev, dma, len);
+	if (va == NULL)
+		return mmu_fault(v, q, asid, iova, end, access,
+				 AVQ_MMU_ERR_NON_EXIST);
+	return va;
+}

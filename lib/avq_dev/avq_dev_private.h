@@ -268,7 +268,11 @@ void avq_vdev_config_changed(struct avq_vdev *v);
 /* Full reset of a managed device (STATUS 0). */
 void avq_vdev_reset(struct avq_vdev *v);
 /* Create / destroy a managed device (AQ VDEV class and seed 003 registers).
- * @p id 0: assign the next id. Returns an ack. */
+ * @p cfg / @p len: the VDEV_CREATE out-data, i.e. struct avq_vdev_create
+ * (le32 virtio type) followed by the type's config[] prefix.
+ * @p id 0: assign the next id; else the caller's id, which must be above
+ * every id ever assigned (ids are never reused): EXIST otherwise.
+ * Returns an ack. */
 uint8_t avq_vdev_create(struct rte_avq_dev *d, uint64_t id, const uint8_t *cfg,
 			uint32_t len, uint64_t *out_id);
 uint8_t avq_vdev_destroy(struct rte_avq_dev *d, uint64_t id);
@@ -294,10 +298,46 @@ int avq_regcap_read(struct rte_avq_dev *d, uint32_t off, uint32_t len,
 int avq_regcap_write(struct rte_avq_dev *d, uint32_t off, uint32_t len,
 		     uint32_t val);
 void avq_regcap_reset(struct rte_avq_dev *d);
+/* 1 if virtio-pci capability @p cfg_type is presented, else 0. */
+int avq_regcap_present(const struct rte_avq_dev *d, uint8_t cfg_type);
 
 /* avq_dev_net.c */
 extern const struct avq_vdev_type avq_vdev_type_net;
 uint64_t avq_net_default_features(void);
+
+/* ---- Engine internals shared by core, aq, cmd and vdev ---- */
+
+/* Readable bytes one AQ command may carry (header + out-data). */
+#define AVQ_AQ_OUT_MAX		(sizeof(struct avq_cmd_hdr) + 65536u)
+/* In-data bytes a handler may produce. */
+#define AVQ_AQ_IN_MAX		65536u
+
+/* Device-thread scratch for AQ commands (allocated per running thread). */
+struct avq_aq_seg {
+	uint8_t *va;
+	uint32_t len;
+};
+
+struct avq_aq_scratch {
+	uint8_t out[AVQ_AQ_OUT_MAX];
+	uint8_t in[AVQ_AQ_IN_MAX];
+	struct avq_aq_seg *wseg;	/* params.max_aq_size entries */
+};
+
+/* avq_dev_aq.c: execute the available chains of @p aq; returns how many. */
+unsigned int avq_aq_poll(struct rte_avq_dev *d, uint16_t aq,
+			 struct avq_aq_scratch *s);
+/* avq_dev_aq.c: whether any enabled AQ has chains not consumed yet. */
+bool avq_aq_has_work(struct rte_avq_dev *d);
+/* avq_dev_aq.c: set (true) or clear VRING_USED_F_NO_NOTIFY on every enabled AQ. */
+void avq_aq_no_notify(struct rte_avq_dev *d, bool no_notify);
+
+/* avq_dev_cmd.c: check and execute one decoded command; returns the ack. */
+uint8_t avq_cmd_dispatch(struct avq_cmd_ctx *c);
+
+/* avq_dev_vdev.c: consume the doorbells of every managed device; returns
+ * how many were consumed. */
+unsigned int avq_vdev_doorbells(struct rte_avq_dev *d);
 
 /* Reserved IOVA region every managed device reports (virtio-iommu MSI). */
 #define AVQ_MMU_RESV_MSI_START	0xfee00000ull

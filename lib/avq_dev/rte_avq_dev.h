@@ -101,6 +101,14 @@ int rte_avq_dev_driver_features_set(struct rte_avq_dev *d, uint64_t features);
 uint64_t rte_avq_dev_driver_features(const struct rte_avq_dev *d);
 
 /**
+ * Admin queue limits given at creation (what a transport reports to the
+ * driver before any AQ exists). Either pointer may be NULL.
+ * @return 0; -EINVAL if @p d is NULL.
+ */
+int rte_avq_dev_aq_limits(const struct rte_avq_dev *d, uint16_t *num_aqs,
+			  uint16_t *max_aq_size);
+
+/**
  * Make [dma, dma + len) reachable by the device; it is backed by @p va.
  * The device touches no driver memory outside its DMA windows.
  * @return 0; -EINVAL (len 0, wrap); -EEXIST (overlaps a window); -ENOSPC.

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+/*
+ * avq-test: the project's autotest runner.
+ *
+ *   DPDK_TEST=<name>_autotest avq-test <EAL args>   run one test (meson does this)
+ *   avq-test <EAL args> -- <name> [<name>...]        run the named tests
+ *   avq-test <EAL args> -- all                       run every test in one process
+ *   avq-test <EAL args> -- list                      print the test names
+ *
+ * Exit status: 0 when every selected test passed (or was skipped, which
+ * meson reports as SKIP via status 77 for a single test), 1 otherwise.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+
+#include "avq_test.h"
+
+static struct avq_test *tests;
+
+void
+avq_test_register(struct avq_test *t)
+{
+	struct avq_test **pp = &tests;
+
+	/* Keep them sorted so "all" and "list" are stable. */
+	while (*pp != NULL && strcmp((*pp)->name, t->name) < 0)
+		pp = &(*pp)->next;
+	t->next = *pp;
+	*pp = t;
+}
+
+static struct avq_test *
+find_test(const char *name)
+{
+	struct avq_test *t;
+
+	for (t = tests; t != NULL; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Returns TEST_SUCCESS, TEST_FAILED or TEST_SKIPPED. */
+static int
+run_one(struct avq_test *t)
+{
+	double t0 = now_ms();
+	int ret = t->fn();
+
+	printf("%s: %s (%.1f ms)\n", t->name,
+	       ret == TEST_SUCCESS ? "OK" :
+	       ret == TEST_SKIPPED ? "SKIPPED" : "FAILED", now_ms() - t0);
+	fflush(stdout);
+	if (ret != TEST_SUCCESS && ret != TEST_SKIPPED)
+		ret = TEST_FAILED;
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *env = getenv("DPDK_TEST");
+	unsigned int passed = 0, failed = 0, skipped = 0;
+	struct avq_test *t;
+	int ret, i;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "avq-test: EAL initialisation failed\n");
+		return 1;
+	}
+	argc -= ret;
+	argv += ret;
+
+	if (env != NULL && env[0] != '\0') {
+		t = find_test(env);
+		if (t == NULL) {
+			fprintf(stderr, "avq-test: no test named %s\n", env);
+			rte_eal_cleanup();
+			return 1;
+		}
+		ret = run_one(t);
+		rte_eal_cleanup();
+		return ret == TEST_SUCCESS ? 0 : ret == TEST_SKIPPED ? 77 : 1;
+	}
+
+	if (argc < 2) {
+		fprintf(stderr,
+			"usage: DPDK_TEST=<name> %s <EAL args>\n"
+			"       %s <EAL args> -- all | list | <name>...\n",
+			"avq-test", "avq-test");
+		rte_eal_cleanup();
+		return 1;
+	}
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "list") == 0) {
+			for (t = tests; t != NULL; t = t->next)
+				printf("%s\n", t->name);
+			continue;
+		}
+		if (strcmp(argv[i], "all") == 0) {
+			for (t = tests; t != NULL; t = t->next) {
+				ret = run_one(t);
+				passed += ret == TEST_SUCCESS;
+				skipped += ret == TEST_SKIPPED;
+				failed += ret == TEST_FAILED;
+			}
+			continue;
+		}
+		t = find_test(argv[i]);
+		if (t == NULL) {
+			fprintf(stderr, "avq-test: no test named %s\n", argv[i]);
+			failed++;
+			continue;
+		}
+		ret = run_one(t);
+		passed += ret == TEST_SUCCESS;
+		skipped += ret == TEST_SKIPPED;
+		failed += ret == TEST_FAILED;
+	}
+	if (passed + failed + skipped > 0)
+		printf("%u passed, %u failed, %u skipped\n", passed, failed,
+		       skipped);
+	rte_eal_cleanup();
+	return failed == 0 ? 0 : 1;
+}
