@@ -2,5 +2,652 @@
  * Copyright(c) 2026 The avq authors
  */
 
-/* placeholder: being written */
-extern int avq_placeholder_avq_dev_cmd;
+/*
+ * AQ command execution: one dispatch table (data) for every RFC class
+ * (seed 000) and the implemented extensions, one small dispatch function
+ * for the checks every command shares, and the handlers.
+ *
+ * Each handler validates everything first and mutates only when it is
+ * going to succeed: a failed command leaves the device as it was.
+ * The MMU handlers live in avq_dev_mmu.c.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_bitops.h>
+#include <rte_common.h>
+
+#include "avq_dev_private.h"
+
+#define ANY UINT32_MAX
+
+/* ---- Helpers ---- */
+
+/* Copy the fixed out-data into @p dst (sizes are checked by the table). */
+#define OUT_GET(c, dst) memcpy(&(dst), (c)->out, sizeof(dst))
+
+static uint8_t
+reply(struct avq_cmd_ctx *c, const void *data, uint32_t len)
+{
+	/* The table's min_in guarantees room; checked again for safety. */
+	if (c->in_cap < len)
+		return AVQ_ACK_INVAL;
+	memcpy(c->in, data, len);
+	c->in_len = len;
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+reply_le64(struct avq_cmd_ctx *c, uint64_t v)
+{
+	rte_le64_t le = avq_to_le64(v);
+
+	return reply(c, &le, sizeof(le));
+}
+
+/* Make each enabled queue's rings reachable now, so that a missing
+ * mapping faults at DRIVER_OK (the MMU module then sets DEVICE_MMU_FAIL |
+ * DEVICE_NEEDS_RESET and raises the config interrupt). */
+static bool
+vq_rings_check(struct avq_vdev *v, uint16_t q)
+{
+	const struct avq_vdev_vq *vq = &v->vq[q];
+
+	return avq_vdev_translate(v, q, vq->desc, AVQ_DESC_AREA_SIZE(vq->size),
+				  AVQ_MMU_F_READ) != NULL &&
+	       avq_vdev_translate(v, q, vq->avail,
+				  AVQ_AVAIL_AREA_SIZE(vq->size),
+				  AVQ_MMU_F_READ) != NULL &&
+	       avq_vdev_translate(v, q, vq->used, AVQ_USED_AREA_SIZE(vq->size),
+				  AVQ_MMU_F_WRITE) != NULL;
+}
+
+/* Queue index from the first two bytes of out-data; RANGE if absent. */
+static uint8_t
+vq_index(const struct avq_cmd_ctx *c, uint16_t *q)
+{
+	rte_le16_t le;
+
+	memcpy(&le, c->out, sizeof(le));
+	*q = avq_le16(le);
+	return *q < c->vdev->num_queues ? AVQ_ACK_OK : AVQ_ACK_RANGE;
+}
+
+/* ---- Management device: CAP, VDEV, AQ_INFO ---- */
+
+static uint8_t
+cmd_cap_get(struct avq_cmd_ctx *c)
+{
+	/* RFC values are bit numbers; extensions are announced by CAP bit. */
+	return reply_le64(c, RTE_BIT64(AVQ_CAP_F_VDEV) |
+			     RTE_BIT64(AVQ_CAP_F_EXT(AVQ_CLASS_AQ_INFO)) |
+			     RTE_BIT64(AVQ_CAP_F_EXT(AVQ_CLASS_MMU_RESV)));
+}
+
+static uint8_t
+cmd_vdev_create(struct avq_cmd_ctx *c)
+{
+	uint64_t id;
+	uint8_t ack;
+
+	ack = avq_vdev_create(c->dev, 0, c->out, c->out_len, &id);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	return reply_le64(c, id);
+}
+
+static uint8_t
+cmd_vdev_destroy(struct avq_cmd_ctx *c)
+{
+	/* RFC admin VQ: DESTROY targets the header's device_id. */
+	return avq_vdev_destroy(c->dev, c->device_id);
+}
+
+static uint8_t
+cmd_aq_info_get(struct avq_cmd_ctx *c)
+{
+	const struct rte_avq_dev_params *p = &c->dev->params;
+	struct avq_aq_info info = {
+		.num_aqs = avq_to_le16(p->num_aqs),
+		/* The management device has no other virtqueues. */
+		.first_aq_index = avq_to_le16(0),
+		.max_aq_size = avq_to_le16(p->max_aq_size),
+		.max_vq_pairs = avq_to_le16(p->max_vq_pairs),
+		.max_vdevs = avq_to_le32(p->max_vdevs),
+		.max_vq_size = avq_to_le16(p->max_vq_size),
+		.reserved = 0,
+	};
+
+	return reply(c, &info, sizeof(info));
+}
+
+/* ---- FEAT ---- */
+
+static uint8_t
+cmd_feat_device_get(struct avq_cmd_ctx *c)
+{
+	return reply_le64(c, c->vdev->device_features);
+}
+
+static uint8_t
+cmd_feat_driver_set(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	struct avq_features f;
+	uint64_t bits;
+
+	OUT_GET(c, f);
+	bits = avq_le64(f.features);
+	/* virtio 3.1.1: features are written after DRIVER, before
+	 * FEATURES_OK. */
+	if (!(v->status & AVQ_STATUS_DRIVER) ||
+	    (v->status & AVQ_STATUS_FEATURES_OK))
+		return AVQ_ACK_INVAL;
+	/* virtio 2.2.1: the driver MUST NOT accept a feature not offered. */
+	if (bits & ~v->device_features)
+		return AVQ_ACK_INVAL;
+	v->driver_features = bits;
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+cmd_feat_driver_get(struct avq_cmd_ctx *c)
+{
+	return reply_le64(c, c->vdev->driver_features);
+}
+
+/* ---- STATUS: legal transitions as data ---- */
+
+struct status_rule {
+	uint8_t bit;
+	bool driver_may_set;
+	uint8_t needs;		/* bits the new status must also hold */
+	uint64_t needs_features;	/* driver features required */
+};
+
+static const struct status_rule status_rules[] = {
+	{ AVQ_STATUS_ACKNOWLEDGE,	true,	0,			0 },
+	{ AVQ_STATUS_DRIVER,		true,	AVQ_STATUS_ACKNOWLEDGE,	0 },
+	/* virtio 6.1: a 1.x device refuses FEATURES_OK without VERSION_1. */
+	{ AVQ_STATUS_FEATURES_OK,	true,	AVQ_STATUS_DRIVER,
+	  RTE_BIT64(AVQ_F_VERSION_1) },
+	{ AVQ_STATUS_DRIVER_OK,		true,	AVQ_STATUS_FEATURES_OK,	0 },
+	{ AVQ_STATUS_FAILED,		true,	0,			0 },
+	/* Set by the device only (RFC: MMU failure; virtio 2.1). */
+	{ AVQ_STATUS_DEVICE_MMU_FAIL,	false,	0,			0 },
+	{ AVQ_STATUS_DEVICE_NEEDS_RESET, false,	0,			0 },
+};
+
+/* Whether the driver may move the status from @p old to @p new (not 0). */
+static bool
+status_transition_ok(const struct avq_vdev *v, uint8_t old, uint8_t new)
+{
+	uint8_t known = 0, added = new & ~old;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(status_rules); i++)
+		known |= status_rules[i].bit;
+	if (new & ~known)
+		return false;
+	/* Bits are only cleared by a reset (writing 0). */
+	if (old & ~new)
+		return false;
+	for (i = 0; i < RTE_DIM(status_rules); i++) {
+		const struct status_rule *r = &status_rules[i];
+
+		if (!(added & r->bit))
+			continue;
+		if (!r->driver_may_set ||
+		    (new & r->needs) != r->needs ||
+		    (v->driver_features & r->needs_features) != r->needs_features)
+			return false;
+	}
+	return true;
+}
+
+static uint8_t
+cmd_status_set(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	uint8_t new = c->out[0], old = v->status;
+	uint16_t q;
+
+	if (new == 0) {
+		/* RFC admin VQ, Device Status: the success of this command
+		 * demonstrates the success of the reset (done inline). */
+		avq_vdev_reset(v);
+		return AVQ_ACK_OK;
+	}
+	if (!status_transition_ok(v, old, new))
+		return AVQ_ACK_INVAL;
+	v->status = new;
+	if ((new & ~old) & AVQ_STATUS_DRIVER_OK) {
+		for (q = 0; q < v->num_queues; q++)
+			if (v->vq[q].enabled && !vq_rings_check(v, q))
+				break;	/* faulted: status says so */
+	}
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+cmd_status_get(struct avq_cmd_ctx *c)
+{
+	return reply(c, &c->vdev->status, 1);
+}
+
+static uint8_t
+cmd_generation_get(struct avq_cmd_ctx *c)
+{
+	struct avq_generation g = {
+		.generation = avq_to_le32(c->vdev->generation),
+	};
+
+	return reply(c, &g, sizeof(g));
+}
+
+/* ---- CONFIG ---- */
+
+static uint8_t
+config_range(const struct avq_vdev *v, uint32_t off, uint32_t size)
+{
+	if (size == 0)
+		return AVQ_ACK_INVAL;
+	/* RFC admin VQ: MUST fail an access out of the config space. */
+	if ((uint64_t)off + size > v->config_len)
+		return AVQ_ACK_RANGE;
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+cmd_config_get(struct avq_cmd_ctx *c)
+{
+	const struct avq_vdev *v = c->vdev;
+	struct avq_config_get g;
+	uint32_t off, size;
+	uint8_t ack;
+
+	OUT_GET(c, g);
+	off = avq_le32(g.offset);
+	size = avq_le32(g.size);
+	ack = config_range(v, off, size);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	if (c->in_cap < size)
+		return AVQ_ACK_INVAL;
+	return reply(c, v->config + off, size);
+}
+
+static uint8_t
+cmd_config_set(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	uint8_t before[AVQ_VDEV_CONFIG_MAX];
+	struct avq_config_set h;
+	uint32_t off, size;
+	uint8_t ack;
+
+	OUT_GET(c, h);
+	off = avq_le32(h.offset);
+	size = avq_le32(h.size);
+	if (size == 0 || c->out_len - sizeof(h) != size)
+		return AVQ_ACK_INVAL;
+	ack = config_range(v, off, size);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	if (v->type->config_write == NULL)
+		return AVQ_ACK_INVAL;
+	memcpy(before, v->config, v->config_len);
+	ack = v->type->config_write(v, off, c->out + sizeof(h), size);
+	if (ack == AVQ_ACK_OK && memcmp(before, v->config, v->config_len) != 0)
+		avq_vdev_config_changed(v);
+	return ack;
+}
+
+/* ---- MSI (1 = enable, 0 = disable; 1 = masked, 0 = unmasked: DESIGN
+ * resolution of the RFC's contradicting bytes) ---- */
+
+static uint8_t
+msi_set(struct avq_cmd_ctx *c, struct avq_msi *m, uint64_t addr,
+	uint32_t data)
+{
+	/* On software transports addr names a vector (DESIGN 4). */
+	if (addr >= c->dev->params.max_vectors)
+		return AVQ_ACK_RANGE;
+	m->addr = addr;
+	m->data = data;
+	m->addr_set = true;
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+msi_enable(struct avq_msi *m, uint8_t val)
+{
+	if (val > 1)
+		return AVQ_ACK_INVAL;
+	if (val == 1 && !m->addr_set)
+		return AVQ_ACK_INVAL;
+	m->enabled = val == 1;
+	if (!m->enabled)
+		m->pending = false;	/* interrupts of a disabled entry drop */
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+msi_mask(struct rte_avq_dev *d, struct avq_msi *m, uint8_t val)
+{
+	if (val > 1)
+		return AVQ_ACK_INVAL;
+	m->masked = val == 1;
+	/* RFC admin VQ, MSI: MUST generate the interrupt if it was pending
+	 * after unmasking. */
+	if (!m->masked && m->pending) {
+		m->pending = false;
+		avq_msi_raise(d, m);
+	}
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+cmd_msi_vq_set(struct avq_cmd_ctx *c)
+{
+	struct avq_msi_vq_set s;
+	uint16_t q;
+	uint8_t ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	OUT_GET(c, s);
+	return msi_set(c, &c->vdev->vq[q].msi, avq_le64(s.addr),
+		       avq_le32(s.data));
+}
+
+static uint8_t
+cmd_msi_vq_enable(struct avq_cmd_ctx *c)
+{
+	uint16_t q;
+	uint8_t ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	return msi_enable(&c->vdev->vq[q].msi, c->out[2]);
+}
+
+static uint8_t
+cmd_msi_vq_mask(struct avq_cmd_ctx *c)
+{
+	uint16_t q;
+	uint8_t ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	return msi_mask(c->dev, &c->vdev->vq[q].msi, c->out[2]);
+}
+
+static uint8_t
+cmd_msi_config_set(struct avq_cmd_ctx *c)
+{
+	struct avq_msi_config_set s;
+
+	OUT_GET(c, s);
+	return msi_set(c, &c->vdev->config_msi, avq_le64(s.addr),
+		       avq_le32(s.data));
+}
+
+static uint8_t
+cmd_msi_config_enable(struct avq_cmd_ctx *c)
+{
+	return msi_enable(&c->vdev->config_msi, c->out[0]);
+}
+
+static uint8_t
+cmd_msi_config_mask(struct avq_cmd_ctx *c)
+{
+	return msi_mask(c->dev, &c->vdev->config_msi, c->out[0]);
+}
+
+/* ---- Virtqueues ---- */
+
+static uint8_t
+cmd_vq_addr_set(struct avq_cmd_ctx *c)
+{
+	struct avq_vq_addr a;
+	struct avq_vdev_vq *vq;
+	uint64_t desc, avail, used;
+	uint16_t q;
+	uint8_t ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	OUT_GET(c, a);
+	vq = &c->vdev->vq[q];
+	desc = avq_le64(a.descriptor_area);
+	avail = avq_le64(a.driver_area);
+	used = avq_le64(a.device_area);
+	if (vq->enabled)
+		return AVQ_ACK_INVAL;
+	/* virtio 2.7: descriptor table 16, driver area 2, device area 4. */
+	if (desc % 16 || avail % 2 || used % 4)
+		return AVQ_ACK_INVAL;
+	vq->desc = desc;
+	vq->avail = avail;
+	vq->used = used;
+	vq->addr_set = true;
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+cmd_vq_enable_set(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	uint8_t val = c->out[2];
+	uint16_t q;
+	uint8_t ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	if (val > 1)
+		return AVQ_ACK_INVAL;
+	/* RFC admin VQ: the driver MUST configure the other fields first. */
+	if (val == 1 && !v->vq[q].addr_set)
+		return AVQ_ACK_INVAL;
+	v->vq[q].enabled = val == 1;
+	if (val == 1 && (v->status & AVQ_STATUS_DRIVER_OK))
+		vq_rings_check(v, q);
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+cmd_vq_enable_get(struct avq_cmd_ctx *c)
+{
+	uint16_t q;
+	uint8_t val, ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	val = c->vdev->vq[q].enabled ? 1 : 0;
+	return reply(c, &val, 1);
+}
+
+static uint8_t
+cmd_vq_size_set(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	struct avq_vq_size_set s;
+	uint16_t q, size;
+	uint8_t ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	OUT_GET(c, s);
+	size = avq_le16(s.size);
+	if (size == 0 || (size & (size - 1)) != 0)
+		return AVQ_ACK_INVAL;
+	if (size > v->max_queue_size)
+		return AVQ_ACK_RANGE;
+	if (v->vq[q].enabled)
+		return AVQ_ACK_INVAL;
+	v->vq[q].size = size;
+	return AVQ_ACK_OK;
+}
+
+static uint8_t
+cmd_vq_size_get(struct avq_cmd_ctx *c)
+{
+	struct avq_vq_size s;
+	uint16_t q;
+	uint8_t ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	s.size = avq_to_le16(c->vdev->vq[q].size);
+	return reply(c, &s, sizeof(s));
+}
+
+static uint8_t
+cmd_vq_notify_get(struct avq_cmd_ctx *c)
+{
+	struct avq_vq_notify_area na;
+	uint16_t q;
+	uint8_t ack = vq_index(c, &q);
+
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	/* One page per queue, private to this managed device (RFC: MUST
+	 * forbid access from another virtual device). The size reported is
+	 * the le16 slot the driver writes the queue index into. */
+	na.addr = avq_to_le64((uint64_t)(uintptr_t)
+			      (c->vdev->notify + (size_t)q * AVQ_NOTIFY_STRIDE));
+	na.size = avq_to_le64(sizeof(uint16_t));
+	return reply(c, &na, sizeof(na));
+}
+
+/* ---- The table ---- */
+
+#define MGMT AVQ_T_MGMT
+#define VDEV AVQ_T_VDEV
+#define ROW(cls, cmd, tgt, omin, omax, imin, fn)			\
+	{ cls, cmd, tgt, omin, omax, imin, fn, #cls "/" #cmd }
+
+static const struct avq_cmd_desc cmd_table[] = {
+	ROW(AVQ_CLASS_CAP, AVQ_CAP_GET, MGMT, 0, 0, 8, cmd_cap_get),
+	ROW(AVQ_CLASS_VDEV, AVQ_VDEV_CREATE, MGMT,
+	    sizeof(struct avq_vdev_create), ANY, 8, cmd_vdev_create),
+	ROW(AVQ_CLASS_VDEV, AVQ_VDEV_DESTROY, VDEV, 0, 0, 0, cmd_vdev_destroy),
+	ROW(AVQ_CLASS_FEAT, AVQ_FEAT_DEVICE_GET, VDEV, 0, 0, 8,
+	    cmd_feat_device_get),
+	ROW(AVQ_CLASS_FEAT, AVQ_FEAT_DRIVER_SET, VDEV, 8, 8, 0,
+	    cmd_feat_driver_set),
+	ROW(AVQ_CLASS_FEAT, AVQ_FEAT_DRIVER_GET, VDEV, 0, 0, 8,
+	    cmd_feat_driver_get),
+	ROW(AVQ_CLASS_STATUS, AVQ_STATUS_SET, VDEV, 1, 1, 0, cmd_status_set),
+	ROW(AVQ_CLASS_STATUS, AVQ_STATUS_GET, VDEV, 0, 0, 1, cmd_status_get),
+	ROW(AVQ_CLASS_GENERATION, AVQ_GENERATION_GET, VDEV, 0, 0, 4,
+	    cmd_generation_get),
+	ROW(AVQ_CLASS_CONFIG, AVQ_CONFIG_GET, VDEV,
+	    sizeof(struct avq_config_get), sizeof(struct avq_config_get), 0,
+	    cmd_config_get),
+	ROW(AVQ_CLASS_CONFIG, AVQ_CONFIG_SET, VDEV,
+	    sizeof(struct avq_config_set), ANY, 0, cmd_config_set),
+	ROW(AVQ_CLASS_MSI, AVQ_MSI_VQ_SET, VDEV, sizeof(struct avq_msi_vq_set),
+	    sizeof(struct avq_msi_vq_set), 0, cmd_msi_vq_set),
+	ROW(AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, VDEV, sizeof(struct avq_vq_u8),
+	    sizeof(struct avq_vq_u8), 0, cmd_msi_vq_enable),
+	ROW(AVQ_CLASS_MSI, AVQ_MSI_VQ_MASK, VDEV, sizeof(struct avq_vq_u8),
+	    sizeof(struct avq_vq_u8), 0, cmd_msi_vq_mask),
+	ROW(AVQ_CLASS_MSI, AVQ_MSI_CONFIG_SET, VDEV,
+	    sizeof(struct avq_msi_config_set),
+	    sizeof(struct avq_msi_config_set), 0, cmd_msi_config_set),
+	ROW(AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE, VDEV, 1, 1, 0,
+	    cmd_msi_config_enable),
+	ROW(AVQ_CLASS_MSI, AVQ_MSI_CONFIG_MASK, VDEV, 1, 1, 0,
+	    cmd_msi_config_mask),
+	ROW(AVQ_CLASS_VQ_ADDR, AVQ_VQ_ADDR_SET, VDEV, sizeof(struct avq_vq_addr),
+	    sizeof(struct avq_vq_addr), 0, cmd_vq_addr_set),
+	ROW(AVQ_CLASS_VQ_ENABLE, AVQ_VQ_ENABLE_SET, VDEV,
+	    sizeof(struct avq_vq_u8), sizeof(struct avq_vq_u8), 0,
+	    cmd_vq_enable_set),
+	ROW(AVQ_CLASS_VQ_ENABLE, AVQ_VQ_ENABLE_GET, VDEV, sizeof(struct avq_vq),
+	    sizeof(struct avq_vq), 1, cmd_vq_enable_get),
+	ROW(AVQ_CLASS_VQ_SIZE, AVQ_VQ_SIZE_SET, VDEV,
+	    sizeof(struct avq_vq_size_set), sizeof(struct avq_vq_size_set), 0,
+	    cmd_vq_size_set),
+	ROW(AVQ_CLASS_VQ_SIZE, AVQ_VQ_SIZE_GET, VDEV, sizeof(struct avq_vq),
+	    sizeof(struct avq_vq), sizeof(struct avq_vq_size), cmd_vq_size_get),
+	ROW(AVQ_CLASS_VQ_NOTIFY, AVQ_VQ_NOTIFY_GET, VDEV, sizeof(struct avq_vq),
+	    sizeof(struct avq_vq), sizeof(struct avq_vq_notify_area),
+	    cmd_vq_notify_get),
+	/* MMU: handlers in avq_dev_mmu.c check the exact shapes (the
+	 * optional trailing ASID of MAP/UNMAP). */
+	ROW(AVQ_CLASS_MMU, AVQ_MMU_ENABLE, VDEV, 1, 1, 0, avq_cmd_mmu_enable),
+	ROW(AVQ_CLASS_MMU, AVQ_MMU_ASID_SET, VDEV,
+	    sizeof(struct avq_mmu_asid_set), sizeof(struct avq_mmu_asid_set), 0,
+	    avq_cmd_mmu_asid_set),
+	ROW(AVQ_CLASS_MMU, AVQ_MMU_MAP, VDEV, sizeof(struct avq_mmu_map),
+	    sizeof(struct avq_mmu_map_asid), 0, avq_cmd_mmu_map),
+	ROW(AVQ_CLASS_MMU, AVQ_MMU_UNMAP, VDEV, sizeof(struct avq_mmu_unmap),
+	    sizeof(struct avq_mmu_unmap_asid), 0, avq_cmd_mmu_unmap),
+	ROW(AVQ_CLASS_MMU, AVQ_MMU_ERR_GET, VDEV, 0, 0,
+	    sizeof(struct avq_mmu_err), avq_cmd_mmu_err_get),
+	/* Extensions (CAP bits AVQ_CAP_F_EXT(64), AVQ_CAP_F_EXT(65)). */
+	ROW(AVQ_CLASS_AQ_INFO, AVQ_AQ_INFO_GET, MGMT, 0, 0,
+	    sizeof(struct avq_aq_info), cmd_aq_info_get),
+	ROW(AVQ_CLASS_MMU_RESV, AVQ_MMU_RESV_GET, VDEV, 0, 0,
+	    sizeof(struct avq_mmu_resv_hdr), avq_cmd_mmu_resv_get),
+};
+
+static const struct avq_cmd_desc *
+cmd_lookup(uint16_t class_id, uint16_t command)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cmd_table); i++)
+		if (cmd_table[i].class_id == class_id &&
+		    cmd_table[i].command == command)
+			return &cmd_table[i];
+	return NULL;
+}
+
+/* The checks every command shares, in a fixed order, then the handler. */
+static uint8_t
+cmd_check(struct avq_cmd_ctx *c, const struct avq_cmd_desc *cd)
+{
+	if (cd == NULL)
+		return AVQ_ACK_UNSUPP;
+	/* RFC admin VQ: CAP and VDEV_CREATE MUST fail for a non-zero
+	 * device_id; every per-device class MUST fail for device_id 0. */
+	if (cd->target == AVQ_T_MGMT) {
+		if (c->device_id != AVQ_MGMT_DEVICE_ID)
+			return AVQ_ACK_INVAL;
+	} else {
+		if (c->device_id == AVQ_MGMT_DEVICE_ID)
+			return AVQ_ACK_INVAL;
+		/* DESIGN: ids are never reused, so a destroyed id fails. */
+		c->vdev = avq_dev_vdev_find(c->dev, c->device_id);
+		if (c->vdev == NULL)
+			return AVQ_ACK_NOENT;
+	}
+	if (c->out_len < cd->min_out || c->out_len > cd->max_out)
+		return AVQ_ACK_INVAL;
+	if (c->in_cap < cd->min_in)
+		return AVQ_ACK_INVAL;
+	return cd->fn(c);
+}
+
+uint8_t
+avq_cmd_dispatch(struct avq_cmd_ctx *c)
+{
+	const struct avq_cmd_desc *cd = cmd_lookup(c->class_id, c->command);
+	uint8_t ack;
+
+	c->vdev = NULL;
+	c->in_len = 0;
+	ack = cmd_check(c, cd);
+	if (ack != AVQ_ACK_OK)
+		AVQ_DEV_LOG(DEBUG, c->dev, "%s (class %u cmd %u) device %" PRIu64
+			    ": %s", cd != NULL ? cd->name : "unknown",
+			    c->class_id, c->command, c->device_id,
+			    avq_ack_str(ack));
+	return ack;
+}
