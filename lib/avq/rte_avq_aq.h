@@ -12,8 +12,8 @@
  * rte_avq_aq_exec() posts a real descriptor chain (header + out-data
  * readable, ack + in-data writable) into the split ring in DMA memory,
  * kicks the device unless it suppressed notifications, and polls the used
- * ring. It is the reference the engine (rte_avq_engine.h) is measured
- * against, and what conformance tests use to talk to the device through the
+ * ring. It is the reference the batching engine is measured against,
+ * and what conformance tests use to talk to the device through the
  * rings. Not thread-safe: one caller per queue.
  */
 
@@ -68,7 +68,8 @@ struct rte_avq_result {
  * @return 0 when the device completed it (ack in @p res, copied in-data in
  *   @p in); -E2BIG (buffers too large); -ETIMEDOUT (no completion: the
  *   queue is then unusable until rte_avq_aq_reset()); -EPROTO (used.len 0 or
- *   an id that was not posted).
+ *   an id that was not posted); -EIO (the queue is broken by an earlier
+ *   timeout or protocol error and needs rte_avq_aq_reset()).
  */
 int rte_avq_aq_exec(struct rte_avq_aq *aq, uint64_t device_id,
 		    uint16_t class_id, uint16_t command,

@@ -166,7 +166,7 @@ enum avq_ack {
 
 /** Device-MMU reserved regions (virtio-iommu v0.7 RESV_MEM, seed 004). */
 #define AVQ_CLASS_MMU_RESV		65
-#define  AVQ_MMU_RESV_GET		0	/**< -> le32 n, avq_mmu_resv[n] */
+#define  AVQ_MMU_RESV_GET		0	/**< -> avq_mmu_resv_hdr, avq_mmu_resv[count] */
 
 /** Batched device-MMU map/unmap (the RFC's "batched MMU" enhancement). */
 #define AVQ_CLASS_MMU_BATCH		66
@@ -388,7 +388,11 @@ struct avq_aq_info {
 	rte_le16_t reserved;
 } __rte_packed;
 
-/** MMU_RESV_GET entry (virtio-iommu v0.7 struct virtio_iommu_probe_resv_mem). */
+/**
+ * MMU_RESV_GET entry: the content of virtio-iommu v0.7's
+ * struct virtio_iommu_probe_resv_mem (subtype, start, end), laid out with
+ * the 64-bit fields first so that they are naturally aligned.
+ */
 struct avq_mmu_resv {
 	rte_le64_t start;		/**< inclusive */
 	rte_le64_t end;			/**< inclusive */

@@ -221,6 +221,7 @@ struct rte_avq_dev_stats {
 	uint64_t interrupts;		/**< vector deliveries */
 	uint64_t interrupts_lost;	/**< to unbound vectors */
 	uint64_t busy_ns;		/**< thread time spent with work */
+	uint64_t cpu_ns;		/**< CPU time the device thread consumed */
 };
 
 /** Read the device-wide counters. */
