@@ -500,6 +500,17 @@ rte_avq_vq_setup(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
 int
 rte_avq_mmu_enable(struct rte_avq_aq *aq, uint64_t id, bool enable)
 {
+	const struct rte_avq_transport *t = rte_avq_aq_transport(aq);
+
+	/* RFC admin VQ, Device MMU: the driver MAY disable the device MMU but
+	 * MUST make sure the transport provides a secure DMA context for each
+	 * virtual device. Shared DMA windows do not. */
+	if (!enable && !(t->flags & RTE_AVQ_TRANSPORT_F_DMA_ISOLATION)) {
+		AVQ_LOG(ERR, "%s: refusing to disable the device MMU of device %"
+			PRIu64 ": the transport gives managed devices no DMA "
+			"isolation of their own", t->name, id);
+		return -EPERM;
+	}
 	/* avq resolution: 1 = enable (the RFC text says 0). */
 	return avq_u8_cmd(aq, id, AVQ_CLASS_MMU, AVQ_MMU_ENABLE,
 			  avq_bool(enable));

@@ -118,6 +118,13 @@ struct rte_avq_vq_params {
 int rte_avq_vq_setup(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
 		     const struct rte_avq_vq_params *p);
 
+/**
+ * MMU_ENABLE. RFC: "The driver MAY choose to disable the device MMU but it
+ * MUST make sure the transport specific method could be used to provide a
+ * secure DMA context for each virtual device": disabling is refused with
+ * -EPERM (nothing sent) unless the transport has
+ * RTE_AVQ_TRANSPORT_F_DMA_ISOLATION.
+ */
 int rte_avq_mmu_enable(struct rte_avq_aq *aq, uint64_t id, bool enable);
 int rte_avq_mmu_asid_set(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
 			 uint64_t asid);

@@ -47,11 +47,21 @@ struct rte_avq_transport_ops {
 	uint64_t (*dma_addr)(void *ctx, const void *va);
 };
 
+/**
+ * The transport itself gives every managed device a DMA context of its own
+ * (e.g. a PASID per managed device), so the device MMU may be turned off
+ * without losing isolation between managed devices. Without it (sim, uds:
+ * one set of DMA windows per management device) the device MMU is the only
+ * isolation, and the driver side keeps it on.
+ */
+#define RTE_AVQ_TRANSPORT_F_DMA_ISOLATION	(1u << 0)
+
 /** A management device as the driver side sees it. */
 struct rte_avq_transport {
 	const struct rte_avq_transport_ops *ops;
 	void *ctx;
 	const char *name;	/**< "sim", "uds", ... */
+	uint32_t flags;		/**< RTE_AVQ_TRANSPORT_F_* */
 };
 
 #ifdef __cplusplus

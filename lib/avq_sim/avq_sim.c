@@ -127,4 +127,7 @@ rte_avq_sim_transport(struct rte_avq_dev *d, struct rte_avq_transport *t)
 	t->ops = &sim_ops;
 	t->ctx = d;
 	t->name = "sim";
+	/* One set of DMA windows for the whole management device: managed
+	 * devices are isolated from each other only by the device MMU. */
+	t->flags = 0;
 }
