@@ -59,6 +59,8 @@ fi
 work="$top/build-deps/src"
 rm -rf "$work"
 mkdir -p "$work"
+# apt drops privileges to _apt for downloads: let it write here.
+if id _apt >/dev/null 2>&1; then chown _apt "$work"; fi
 log "fetching Debian source of dpdk=$ver"
 (cd "$work" && apt-get source --download-only -qq "dpdk=$ver" >/dev/null)
 orig=$(ls "$work"/dpdk_*.orig.tar.xz | head -n1)

@@ -514,22 +514,10 @@ rte_avq_dev_vector_info(struct rte_avq_dev *d, uint32_t vector,
 int
 rte_avq_dev_pci_cap_present(struct rte_avq_dev *d, uint8_t cfg_type)
 {
+	/* Parameters never change after create: no device-thread call. */
 	if (d == NULL)
 		return 0;
-	switch (cfg_type) {
-	case RTE_AVQ_PCI_CAP_COMMON_CFG:
-	case RTE_AVQ_PCI_CAP_NOTIFY_CFG:
-	case RTE_AVQ_PCI_CAP_ISR_CFG:
-	case RTE_AVQ_PCI_CAP_DEVICE_CFG:
-		return 1;
-	case RTE_AVQ_PCI_CAP_PASID:
-		return d->params.pasid ? 1 : 0;
-	case RTE_AVQ_PCI_CAP_MANAGED_DEV_CFG:
-		/* Seed 003: MUST NOT present it without the PASID capability. */
-		return d->params.regcap && d->params.pasid ? 1 : 0;
-	default:
-		return 0;
-	}
+	return avq_regcap_present(d, cfg_type);
 }
 
 struct ctl_reg {
