@@ -11,6 +11,7 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include "avq_test.h"
 #include "avq_fixture.h"
 
 void
@@ -34,6 +35,7 @@ avq_fx_setup(struct avq_fx *fx, const struct rte_avq_dev_params *p)
 		avq_fx_params(&def);
 		p = &def;
 	}
+	fx->strict = p->strict;
 	fx->dev = rte_avq_dev_create(p);
 	if (fx->dev == NULL) {
 		fprintf(stderr, "fixture: device create failed: %s\n",
@@ -72,6 +74,13 @@ avq_fx_teardown(struct avq_fx *fx)
 {
 	unsigned int i;
 
+	for (i = 0; i < fx->num_vfd; i++) {
+		if (fx->dev != NULL)
+			fx->t.ops->vector_bind(fx->t.ctx, fx->vfd[i].vector,
+					       -1);
+		close(fx->vfd[i].fd);
+	}
+	fx->num_vfd = 0;
 	if (fx->aq != NULL)
 		rte_avq_aq_free(fx->aq);
 	fx->aq = NULL;
@@ -88,6 +97,58 @@ avq_fx_teardown(struct avq_fx *fx)
 }
 
 int
+avq_fx_run(struct avq_fx *fx, const struct rte_avq_dev_params *p,
+	   avq_fx_body_fn body, void *arg)
+{
+	int ret;
+
+	if (avq_fx_setup(fx, p) < 0)
+		return TEST_FAILED;
+	ret = body(fx, arg);
+	if (ret != TEST_SUCCESS)
+		fprintf(stderr, "  (failed on a %s device)\n",
+			fx->strict ? "strict" : "default");
+	avq_fx_teardown(fx);
+	return ret;
+}
+
+int
+avq_fx_run_both(struct avq_fx *fx, const struct rte_avq_dev_params *p,
+		avq_fx_body_fn body, void *arg)
+{
+	struct rte_avq_dev_params q;
+	int ret;
+
+	if (p != NULL)
+		q = *p;
+	else
+		avq_fx_params(&q);
+	q.strict = false;
+	ret = avq_fx_run(fx, &q, body, arg);
+	if (ret != TEST_SUCCESS)
+		return ret;
+	q.strict = true;
+	return avq_fx_run(fx, &q, body, arg);
+}
+
+int
+avq_fx_want_ack(const struct avq_fx *fx, int ack)
+{
+	/* strict setting: every non-zero ack becomes 1 */
+	return fx->strict && ack != AVQ_ACK_OK ? AVQ_ACK_ERR : ack;
+}
+
+int
+avq_fx_exec(struct avq_fx *fx, uint64_t device_id, uint16_t class_id,
+	    uint16_t command, const void *out, uint32_t out_len,
+	    void *in, uint32_t in_len, struct rte_avq_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	return rte_avq_aq_exec(fx->aq, device_id, class_id, command, out,
+			       out_len, in, in_len, res, 0);
+}
+
+int
 avq_fx_ack(struct avq_fx *fx, uint64_t device_id, uint16_t class_id,
 	   uint16_t command, const void *out, uint32_t out_len,
 	   void *in, uint32_t in_len)
@@ -95,14 +156,26 @@ avq_fx_ack(struct avq_fx *fx, uint64_t device_id, uint16_t class_id,
 	struct rte_avq_result res;
 	int ret;
 
-	ret = rte_avq_aq_exec(fx->aq, device_id, class_id, command, out,
-			      out_len, in, in_len, &res, 0);
+	ret = avq_fx_exec(fx, device_id, class_id, command, out, out_len,
+			  in, in_len, &res);
 	if (ret < 0) {
 		fprintf(stderr, "fixture: exec %u/%u failed: %d\n", class_id,
 			command, ret);
 		return -1;
 	}
 	return res.ack;
+}
+
+void
+avq_fx_net_create_init(struct avq_fx_net_create *c, uint32_t type,
+		       uint8_t mac5)
+{
+	memset(c, 0, sizeof(*c));
+	c->hdr.virtio_type = avq_to_le32(type);
+	c->cfg.mac[0] = 0x02;
+	c->cfg.mac[5] = mac5;
+	c->cfg.status = avq_to_le16(AVQ_NET_S_LINK_UP);
+	c->cfg.max_virtqueue_pairs = avq_to_le16(1);
 }
 
 int
@@ -166,15 +239,71 @@ avq_fx_dma_alloc(struct avq_fx *fx, size_t len, uint64_t *dma)
 int
 avq_fx_vector_fd(struct avq_fx *fx, uint32_t vector)
 {
-	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	int fd;
 
+	if (fx->num_vfd == AVQ_FX_MAX_VFD)
+		return -1;
+	fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (fx->t.ops->vector_bind(fx->t.ctx, vector, fd) < 0) {
 		close(fd);
 		return -1;
 	}
+	fx->vfd[fx->num_vfd].fd = fd;
+	fx->vfd[fx->num_vfd].vector = vector;
+	fx->num_vfd++;
 	return fd;
+}
+
+uint64_t
+avq_fx_vector_delivered(struct avq_fx *fx, uint32_t v, uint32_t *data)
+{
+	struct rte_avq_dev_vector_info vi;
+
+	memset(&vi, 0, sizeof(vi));
+	if (rte_avq_dev_vector_info(fx->dev, v, &vi) < 0)
+		return UINT64_MAX;
+	if (data != NULL)
+		*data = vi.last_data;
+	return vi.count;
+}
+
+uint8_t
+avq_fx_status(struct avq_fx *fx, uint64_t id)
+{
+	uint8_t st = 0xff;
+
+	if (rte_avq_status_get(fx->aq, id, &st) < 0)
+		return 0xff;
+	return st;
+}
+
+uint32_t
+avq_fx_mmu_mappings(struct avq_fx *fx, uint64_t id)
+{
+	struct rte_avq_dev_vdev_info vi;
+
+	if (rte_avq_dev_vdev_info(fx->dev, id, &vi) < 0)
+		return UINT32_MAX;
+	return vi.mmu_mappings;
+}
+
+int
+avq_fx_vdev_count(struct avq_fx *fx)
+{
+	uint64_t ids[8];
+
+	return rte_avq_dev_vdev_list(fx->dev, ids, RTE_DIM(ids));
+}
+
+uint64_t
+avq_fx_prng(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
 }
 
 uint64_t

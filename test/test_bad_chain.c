@@ -437,7 +437,7 @@ next_command_ok(struct avq_fx *fx, const char *after)
  * counter, and that nothing beyond the ack was written; then a CAP_GET.
  */
 static int
-chain_run(struct chain_env *e, const struct chain_case *c, bool strict)
+chain_run(struct chain_env *e, const struct chain_case *c)
 {
 	struct rte_avq_raw_desc d[8];
 	uint8_t in_before[8];
@@ -465,7 +465,7 @@ chain_run(struct chain_env *e, const struct chain_case *c, bool strict)
 	switch (c->expect) {
 	case EXP_INVAL:
 		TEST_ASSERT_EQUAL(used_len, 1, "%s: used.len", c->name);
-		TEST_ASSERT_EQUAL(ack, strict ? AVQ_ACK_ERR : AVQ_ACK_INVAL,
+		TEST_ASSERT_EQUAL(ack, avq_fx_want_ack(e->fx, AVQ_ACK_INVAL),
 				  "%s: ack %s", c->name, avq_ack_str(ack));
 		break;
 	case EXP_DROP:
@@ -480,8 +480,8 @@ chain_run(struct chain_env *e, const struct chain_case *c, bool strict)
 					  c->name);
 		} else {
 			TEST_ASSERT_EQUAL(used_len, 1, "%s: used.len", c->name);
-			TEST_ASSERT_EQUAL(ack, strict ? AVQ_ACK_ERR :
-					  AVQ_ACK_INVAL, "%s: ack %s",
+			TEST_ASSERT_EQUAL(ack, avq_fx_want_ack(e->fx,
+					  AVQ_ACK_INVAL), "%s: ack %s",
 					  c->name, avq_ack_str(ack));
 		}
 		break;
@@ -493,23 +493,22 @@ chain_run(struct chain_env *e, const struct chain_case *c, bool strict)
 	return next_command_ok(e->fx, c->name);
 }
 
+struct chain_cases {
+	const struct chain_case *c;
+	unsigned int n;
+};
+
 static int
-chain_cases_run(const struct chain_case *c, unsigned int n, bool strict)
+chain_cases_run(struct avq_fx *fx, void *arg)
 {
-	struct rte_avq_dev_params p;
+	const struct chain_cases *cs = arg;
 	struct chain_env e;
-	struct avq_fx fx;
 	unsigned int i;
 	int ret;
 
-	avq_fx_params(&p);
-	p.strict = strict;
-	if (avq_fx_setup(&fx, &p) < 0)
-		return TEST_FAILED;
-	ret = chain_env_init(&fx, &e);
-	for (i = 0; i < n && ret == TEST_SUCCESS; i++)
-		ret = chain_run(&e, &c[i], strict);
-	avq_fx_teardown(&fx);
+	ret = chain_env_init(fx, &e);
+	for (i = 0; i < cs->n && ret == TEST_SUCCESS; i++)
+		ret = chain_run(&e, &cs->c[i]);
 	return ret;
 }
 
@@ -517,11 +516,10 @@ chain_cases_run(const struct chain_case *c, unsigned int n, bool strict)
 static int
 chain_cases_both(const struct chain_case *c, unsigned int n)
 {
-	int ret = chain_cases_run(c, n, false);
+	struct chain_cases cs = { c, n };
+	struct avq_fx fx;
 
-	if (ret == TEST_SUCCESS)
-		ret = chain_cases_run(c, n, true);
-	return ret;
+	return avq_fx_run_both(&fx, NULL, chain_cases_run, &cs);
 }
 
 /* ---- tests ---- */
@@ -585,7 +583,7 @@ test_bad_chain_short_header(void)
 		ret = chain_env_init(&fx, &e);
 	if (ret == TEST_SUCCESS) {
 		seq = avq_fx_trace_last(&fx);
-		ret = chain_run(&e, &c[0], false);
+		ret = chain_run(&e, &c[0]);
 		n = avq_fx_trace(&fx, seq, t, RTE_DIM(t));
 		/* The chain, then the CAP_GET of chain_run(). */
 		if (ret == TEST_SUCCESS && (n != 2 || t[0].malformed != 1 ||
@@ -698,7 +696,7 @@ test_bad_chain_len_overflow(void)
  * byte more and the chain itself is rejected.
  */
 static int
-too_big_body(struct avq_fx *fx, bool strict)
+too_big_body(struct avq_fx *fx, void *arg __rte_unused)
 {
 	static const struct chain_case big = {
 		"out-data 64 KiB + 1", build_too_big, EXP_INVAL,
@@ -711,7 +709,7 @@ too_big_body(struct avq_fx *fx, bool strict)
 	uint16_t n, head;
 
 	TEST_ASSERT_SUCCESS(chain_env_init(fx, &e), "");
-	TEST_ASSERT_SUCCESS(chain_run(&e, &big, strict), "");
+	TEST_ASSERT_SUCCESS(chain_run(&e, &big), "");
 
 	memset(e.sc, 0, SC_BIG);
 	chain_hdr(&e);
@@ -723,7 +721,7 @@ too_big_body(struct avq_fx *fx, bool strict)
 	TEST_ASSERT_SUCCESS(rte_avq_aq_exec_raw(fx->aq, d, n, head, &used_len,
 						RAW_TIMEOUT_US), "");
 	TEST_ASSERT_EQUAL(used_len, 1, "64 KiB out-data: used.len");
-	TEST_ASSERT_EQUAL(e.sc[SC_ACK], strict ? AVQ_ACK_ERR : AVQ_ACK_INVAL,
+	TEST_ASSERT_EQUAL(e.sc[SC_ACK], avq_fx_want_ack(fx, AVQ_ACK_INVAL),
 			  "64 KiB out-data: ack");
 	TEST_ASSERT_EQUAL(malformed_count(fx), before,
 			  "64 KiB out-data counted as malformed");
@@ -737,33 +735,12 @@ too_big_body(struct avq_fx *fx, bool strict)
 static int
 test_bad_chain_too_big(void)
 {
-	struct rte_avq_dev_params p;
 	struct avq_fx fx;
-	unsigned int s;
-	int ret = TEST_SUCCESS;
 
-	for (s = 0; s < 2 && ret == TEST_SUCCESS; s++) {
-		avq_fx_params(&p);
-		p.strict = s == 1;
-		if (avq_fx_setup(&fx, &p) < 0)
-			return TEST_FAILED;
-		ret = too_big_body(&fx, p.strict);
-		avq_fx_teardown(&fx);
-	}
-	return ret;
+	return avq_fx_run_both(&fx, NULL, too_big_body, NULL);
 }
 
 /* ---- random garbage ---- */
-
-/* xorshift64*: deterministic, so a failure names its iteration. */
-static uint64_t
-prng(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
 
 static uint64_t
 garbage_addr(struct chain_env *e, uint64_t *s)
@@ -772,7 +749,7 @@ garbage_addr(struct chain_env *e, uint64_t *s)
 		0, ADDR_LOW, 0xdead0000ull, ADDR_NONCANON,
 		0xfffffffffffff000ull, ADDR_TOP,
 	};
-	uint64_t r = prng(s);
+	uint64_t r = avq_fx_prng(s);
 
 	switch (r % 8) {
 	case 0:
@@ -789,7 +766,7 @@ garbage_addr(struct chain_env *e, uint64_t *s)
 static uint32_t
 garbage_len(uint64_t *s)
 {
-	uint64_t r = prng(s);
+	uint64_t r = avq_fx_prng(s);
 
 	switch (r % 8) {
 	case 0:
@@ -809,11 +786,11 @@ static uint16_t
 garbage_chain(struct chain_env *e, uint64_t *s, struct rte_avq_raw_desc *d,
 	      uint16_t max, uint16_t *head)
 {
-	uint16_t n = 1 + prng(s) % max, i;
+	uint16_t n = 1 + avq_fx_prng(s) % max, i;
 	uint64_t r;
 
 	for (i = 0; i < n; i++) {
-		r = prng(s);
+		r = avq_fx_prng(s);
 		d[i].addr = garbage_addr(e, s);
 		d[i].len = garbage_len(s);
 		/* Mostly the defined flags, sometimes any bits. */
@@ -822,7 +799,7 @@ garbage_chain(struct chain_env *e, uint64_t *s, struct rte_avq_raw_desc *d,
 		d[i].next = (r & 0xf00) == 0 ? (uint16_t)(r >> 32) :
 			(uint16_t)((r >> 32) % (n + 1));
 	}
-	r = prng(s);
+	r = avq_fx_prng(s);
 	if (r % 16 == 0)
 		*head = (uint16_t)(e->size + (r >> 8) % 64);
 	else if (r % 16 == 1)
@@ -851,12 +828,12 @@ garbage_loop(struct avq_fx *fx, struct chain_env *e,
 	for (it = 0; it < 256; it++) {
 		/* Random bytes where headers are read, sometimes a valid one. */
 		for (i = 0; i < 4096 / 8; i++) {
-			r = prng(&seed);
+			r = avq_fx_prng(&seed);
 			memcpy(e->sc + i * 8, &r, 8);
 		}
 		memset(d, 0, sizeof(*d) * e->size);
 		n = garbage_chain(e, &seed, d, 8, &head);
-		if (prng(&seed) % 4 == 0 && d[0].addr - e->dma < 4096 - 12) {
+		if (avq_fx_prng(&seed) % 4 == 0 && d[0].addr - e->dma < 4096 - 12) {
 			struct avq_cmd_hdr h = {
 				.device_id = 0,
 				.class_id = avq_to_le16(AVQ_CLASS_CAP),
@@ -897,7 +874,7 @@ garbage_loop(struct avq_fx *fx, struct chain_env *e,
 }
 
 static int
-garbage_body(struct avq_fx *fx)
+garbage_body(struct avq_fx *fx, void *arg __rte_unused)
 {
 	struct rte_avq_raw_desc *d;
 	struct chain_env e;
@@ -921,13 +898,8 @@ static int
 test_bad_chain_garbage(void)
 {
 	struct avq_fx fx;
-	int ret;
 
-	if (avq_fx_setup(&fx, NULL) < 0)
-		return TEST_FAILED;
-	ret = garbage_body(&fx);
-	avq_fx_teardown(&fx);
-	return ret;
+	return avq_fx_run(&fx, NULL, garbage_body, NULL);
 }
 
 REGISTER_AVQ_TEST(bad_chain_short_header_autotest, test_bad_chain_short_header);

@@ -29,27 +29,20 @@
 #define MAX_IDS		16
 
 struct bctx {
-	struct avq_fx fx;
-	bool strict;
+	struct avq_fx fx;	/* fx.strict: the device answers only 0/1 */
 	uint64_t id;		/* a managed virtio-net device */
 };
-
-/* The ack a device gives for @p want: strict devices answer only 0/1. */
-static int
-xack(const struct bctx *c, int want)
-{
-	return c->strict && want != AVQ_ACK_OK ? AVQ_ACK_ERR : want;
-}
 
 #define ACK_IS(c, want, dev, cls, cmd, out, olen, in, ilen) do {	\
 	int got_ = avq_fx_ack(&(c)->fx, (dev), (cls), (cmd), (out),	\
 			      (olen), (in), (ilen));			\
-	TEST_ASSERT_EQUAL(got_, xack((c), (want)),			\
+	int want_ = avq_fx_want_ack(&(c)->fx, (want));			\
+	TEST_ASSERT_EQUAL(got_, want_,					\
 			  "device %" PRIu64 " class %u cmd %u: ack %s, want %s%s", \
 			  (uint64_t)(dev), (unsigned int)(cls),		\
 			  (unsigned int)(cmd), avq_ack_str((unsigned int)got_), \
-			  avq_ack_str((unsigned int)xack((c), (want))),	\
-			  (c)->strict ? " (strict)" : "");		\
+			  avq_ack_str((unsigned int)want_),		\
+			  (c)->fx.strict ? " (strict)" : "");		\
 } while (0)
 
 /* ---- state snapshots ---- */
@@ -168,44 +161,27 @@ unchanged(struct bctx *c, uint64_t id, const struct snap *before,
 	return TEST_SUCCESS;
 }
 
-static uint32_t
-mappings(struct bctx *c, uint64_t id)
-{
-	struct rte_avq_dev_vdev_info info;
+typedef int (*bctx_body)(struct bctx *c);
 
-	if (rte_avq_dev_vdev_info(c->fx.dev, id, &info) < 0)
-		return UINT32_MAX;
-	return info.mmu_mappings;
+static int
+bctx_call(struct avq_fx *fx, void *arg)
+{
+	struct bctx *c = container_of(fx, struct bctx, fx);
+
+	if (avq_fx_create_net(fx, &c->id) < 0) {
+		fprintf(stderr, "cannot create a managed device\n");
+		return TEST_FAILED;
+	}
+	return (*(bctx_body *)arg)(c);
 }
 
 /* Run @p body on a normal device, then on a strict one. */
 static int
-run_both(int (*body)(struct bctx *c))
+run_both(bctx_body body)
 {
-	struct rte_avq_dev_params p;
 	struct bctx c;
-	unsigned int s;
-	int ret = TEST_SUCCESS;
 
-	for (s = 0; s < 2 && ret == TEST_SUCCESS; s++) {
-		memset(&c, 0, sizeof(c));
-		avq_fx_params(&p);
-		p.strict = s == 1;
-		c.strict = p.strict;
-		if (avq_fx_setup(&c.fx, &p) < 0)
-			return TEST_FAILED;
-		if (avq_fx_create_net(&c.fx, &c.id) < 0) {
-			fprintf(stderr, "cannot create a managed device\n");
-			ret = TEST_FAILED;
-		} else {
-			ret = body(&c);
-		}
-		avq_fx_teardown(&c.fx);
-		if (ret != TEST_SUCCESS)
-			fprintf(stderr, "failed on a %s device\n",
-				c.strict ? "strict" : "normal");
-	}
-	return ret;
+	return avq_fx_run_both(&c.fx, NULL, bctx_call, &body);
 }
 
 /* ---- wire builders ---- */
@@ -908,7 +884,7 @@ bad_msi_body(struct bctx *c)
 	mc.addr = avq_to_le64(300);
 	mc.data = avq_to_le32(0x9999);
 	if (avq_fx_ack(&c->fx, c->id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_SET, &mc,
-		       sizeof(mc), NULL, 0) != xack(c, AVQ_ACK_RANGE)) {
+		       sizeof(mc), NULL, 0) != avq_fx_want_ack(&c->fx, AVQ_ACK_RANGE)) {
 		fprintf(stderr, "MSI_CONFIG_SET vector 300 not refused\n");
 		goto fail;
 	}
@@ -923,13 +899,9 @@ bad_msi_body(struct bctx *c)
 			vi.count, vi.last_data);
 		goto fail;
 	}
-	c->fx.t.ops->vector_bind(c->fx.t.ctx, 5, -1);
-	close(fd);
 	return TEST_SUCCESS;
 fail:
-	c->fx.t.ops->vector_bind(c->fx.t.ctx, 5, -1);
-	close(fd);
-	return TEST_FAILED;
+	return TEST_FAILED;	/* teardown unbinds and closes fd */
 }
 
 static int
@@ -1026,14 +998,14 @@ bad_mmu_overlap_body(struct bctx *c)
 	/* Neighbours are fine; then one that bridges two mappings fails. */
 	MAP_IS(c, AVQ_ACK_OK, c->id, 0x200000, 0x2fffff, dma, R);
 	MAP_IS(c, AVQ_ACK_OK, c->id, 0x0, 0xfffff, dma, R);
-	TEST_ASSERT_EQUAL(mappings(c, c->id), 3, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, c->id), 3, "");
 	MAP_IS(c, AVQ_ACK_EXIST, c->id, 0xff000, 0x200fff, dma, R);
 	MAP_IS(c, AVQ_ACK_EXIST, c->id, 0x1ff000, 0x3fffff, dma, R);
-	TEST_ASSERT_EQUAL(mappings(c, c->id), 3, "bridging MAP");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, c->id), 3, "bridging MAP");
 	/* Overlap is per address space. */
 	MAP_ASID_IS(c, AVQ_ACK_OK, c->id, 0x100000, 0x1fffff, dma, R, 1);
 	MAP_ASID_IS(c, AVQ_ACK_EXIST, c->id, 0x1ff000, 0x200fff, dma, R, 1);
-	TEST_ASSERT_EQUAL(mappings(c, c->id), 4, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, c->id), 4, "");
 	return TEST_SUCCESS;
 }
 
@@ -1080,7 +1052,7 @@ bad_mmu_resv_body(struct bctx *c)
 	/* Right next to it is fine. */
 	MAP_IS(c, AVQ_ACK_OK, c->id, S - 0x100000, S - 1, dma, RW);
 	MAP_IS(c, AVQ_ACK_OK, c->id, E + 1, E + 0x10000, dma, RW);
-	TEST_ASSERT_EQUAL(mappings(c, c->id), 2, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, c->id), 2, "");
 	return TEST_SUCCESS;
 }
 
@@ -1129,15 +1101,6 @@ test_bad_mmu_asid(void)
 }
 
 /* ---- garbage for one device leaves another alone ---- */
-
-static uint64_t
-prng(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
-}
 
 /* Malformed chains whose header names device @p a. */
 static int
@@ -1213,17 +1176,17 @@ bad_garbage_isolation_body(struct bctx *c)
 	TEST_ASSERT_SUCCESS(snap_take(c, b, &before), "");
 
 	for (it = 0; it < 512; it++) {
-		r = prng(&seed);
+		r = avq_fx_prng(&seed);
 		cls = (r & 7) == 0 ? (uint16_t)(r >> 48) :
 			classes[(r >> 8) % RTE_DIM(classes)];
 		cmd = (r & 0x70) == 0 ? (uint16_t)(r >> 32) :
 			(uint16_t)((r >> 16) % 8);
-		olen = prng(&seed) % (sizeof(out) + 1);
-		ilen = prng(&seed) % (sizeof(in) + 1);
+		olen = avq_fx_prng(&seed) % (sizeof(out) + 1);
+		ilen = avq_fx_prng(&seed) % (sizeof(in) + 1);
 		for (k = 0; k < olen; k++)
-			out[k] = (uint8_t)prng(&seed);
+			out[k] = (uint8_t)avq_fx_prng(&seed);
 		ack = avq_fx_ack(&c->fx, a, cls, cmd, out, olen, in, ilen);
-		TEST_ASSERT(ack >= 0 && ack < (c->strict ? 2 : AVQ_ACK_MAX),
+		TEST_ASSERT(ack >= 0 && ack < (c->fx.strict ? 2 : AVQ_ACK_MAX),
 			    "garbage %u (class %u cmd %u): ack %d", it, cls,
 			    cmd, ack);
 	}

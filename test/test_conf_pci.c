@@ -28,13 +28,13 @@
 /* Ids the tests choose through device_select: far above the AQ's. */
 #define PCI_ID_BASE	1000u
 
-/* What the config register holds for a create: VDEV_CREATE's out-data. */
-struct pci_net_create {
-	struct avq_vdev_create hdr;
-	struct avq_net_create_cfg cfg;
-} __rte_packed;
-
 typedef int (*pci_body_fn)(struct avq_fx *fx);
+
+static int
+pci_call(struct avq_fx *fx, void *arg)
+{
+	return (*(pci_body_fn *)arg)(fx);
+}
 
 /* Run @p body on a device presenting the capability (regcap and PASID). */
 static int
@@ -42,16 +42,11 @@ pci_run(pci_body_fn body)
 {
 	struct rte_avq_dev_params p;
 	struct avq_fx fx;
-	int ret;
 
 	avq_fx_params(&p);
 	p.regcap = true;
 	p.pasid = true;
-	if (avq_fx_setup(&fx, &p) < 0)
-		return TEST_FAILED;
-	ret = body(&fx);
-	avq_fx_teardown(&fx);
-	return ret;
+	return avq_fx_run(&fx, &p, pci_call, &body);
 }
 
 static int
@@ -67,18 +62,16 @@ pci_reg_read(struct avq_fx *fx, uint32_t off, uint32_t len, uint32_t *val)
 static int
 pci_config_write(struct avq_fx *fx, uint32_t type, uint8_t mac5)
 {
-	struct pci_net_create c;
+	/* What the config register holds for a create: VDEV_CREATE's
+	 * out-data.
+	 */
+	struct avq_fx_net_create c;
 	uint8_t *b = (uint8_t *)&c;
 	uint32_t i, v;
 	int ret;
 
 	RTE_BUILD_BUG_ON(sizeof(c) % 4 != 0);
-	memset(&c, 0, sizeof(c));
-	c.hdr.virtio_type = avq_to_le32(type);
-	c.cfg.mac[0] = 0x02;
-	c.cfg.mac[5] = mac5;
-	c.cfg.status = avq_to_le16(AVQ_NET_S_LINK_UP);
-	c.cfg.max_virtqueue_pairs = avq_to_le16(1);
+	avq_fx_net_create_init(&c, type, mac5);
 	for (i = 0; i < sizeof(c); i += 4) {
 		v = (uint32_t)b[i] | (uint32_t)b[i + 1] << 8 |
 			(uint32_t)b[i + 2] << 16 | (uint32_t)b[i + 3] << 24;
@@ -113,14 +106,6 @@ pci_create_write(struct avq_fx *fx, uint32_t id, uint32_t cmd)
 	if (ret < 0)
 		return ret;
 	return (int)ok;
-}
-
-static int
-pci_vdev_count(struct avq_fx *fx)
-{
-	uint64_t ids[8];
-
-	return rte_avq_dev_vdev_list(fx->dev, ids, RTE_DIM(ids));
 }
 
 /* STATUS_GET over the AQ for @p id; its ack (status in @p s). */
@@ -168,7 +153,7 @@ pci_reserve_index_zero_body(struct avq_fx *fx)
 	/* The management device cannot be destroyed through index 0. */
 	ok = pci_create_write(fx, 0, 0);
 	TEST_ASSERT(ok != RTE_AVQ_MGMT_OK, "destroy of index 0 succeeded");
-	TEST_ASSERT_EQUAL(pci_vdev_count(fx), 2, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 2, "");
 	return pci_mgmt_alive(fx);
 }
 
@@ -237,7 +222,7 @@ pci_create_fail_select_zero_body(struct avq_fx *fx)
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(fx->dev, &s1), "");
 	TEST_ASSERT_EQUAL(s1.vdevs_created, s0.vdevs_created,
 			  "a device was created");
-	TEST_ASSERT_EQUAL(pci_vdev_count(fx), 1, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 1, "");
 	return pci_mgmt_alive(fx);
 }
 
@@ -268,14 +253,14 @@ pci_create_fail_dup_id_body(struct avq_fx *fx)
 	/* The existing device was neither replaced nor reset. */
 	TEST_ASSERT_EQUAL(pci_status_ack(fx, PCI_ID_BASE, &s), AVQ_ACK_OK, "");
 	TEST_ASSERT_EQUAL(s, AVQ_STATUS_ACKNOWLEDGE, "existing device reset");
-	TEST_ASSERT_EQUAL(pci_vdev_count(fx), 1, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 1, "");
 
 	/* The same for an id the AQ handed out. */
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(fx, &aq_id), "");
 	TEST_ASSERT(aq_id <= UINT32_MAX, "");
 	TEST_ASSERT_EQUAL(pci_create_write(fx, (uint32_t)aq_id, 1),
 			  RTE_AVQ_MGMT_ID_DUP, "duplicate of an AQ-made id");
-	TEST_ASSERT_EQUAL(pci_vdev_count(fx), 2, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 2, "");
 	TEST_ASSERT_EQUAL(pci_status_ack(fx, aq_id, &s), AVQ_ACK_OK, "");
 	TEST_ASSERT_EQUAL(s, 0, "");
 	return pci_mgmt_alive(fx);
@@ -331,7 +316,7 @@ pci_no_cap_without_pasid(bool pasid)
 				RTE_AVQ_MGMT_REG_NUM_DEVICES, 4, &v) >= 0 ||
 		    pci_config_write(&fx, AVQ_VIRTIO_ID_NET, 4) >= 0 ||
 		    pci_create_write(&fx, PCI_ID_BASE, 1) >= 0 ||
-		    pci_vdev_count(&fx) != 0) {
+		    avq_fx_vdev_count(&fx) != 0) {
 			printf("absent capability still reachable\n");
 			goto out;
 		}
@@ -386,7 +371,7 @@ pci_driver_nonzero_id_body(struct avq_fx *fx)
 	/* Destroy with the same id ends it. */
 	TEST_ASSERT_EQUAL(pci_create_write(fx, id, 0), RTE_AVQ_MGMT_OK, "");
 	TEST_ASSERT_EQUAL(pci_status_ack(fx, id, &s), AVQ_ACK_NOENT, "");
-	TEST_ASSERT_EQUAL(pci_vdev_count(fx), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 0, "");
 	return pci_mgmt_alive(fx);
 }
 

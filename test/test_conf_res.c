@@ -21,116 +21,34 @@
 #include "avq_test.h"
 #include "avq_fixture.h"
 
-#define CR_MAX_FDS	8
-
 struct cr {
 	struct avq_fx fx;
-	unsigned int nfd;
-	int fd[CR_MAX_FDS];
-	uint32_t vec[CR_MAX_FDS];
 	bool link_up;		/* last link state set by cr_link_toggle */
 };
 
 typedef int (*cr_body)(struct cr *c);
 
 static int
+cr_call(struct avq_fx *fx, void *arg)
+{
+	struct cr *c = container_of(fx, struct cr, fx);
+
+	c->link_up = true;	/* avq_fx_create_net() creates it up */
+	return (*(cr_body *)arg)(c);
+}
+
+static int
 cr_run_params(cr_body body, const struct rte_avq_dev_params *p)
 {
 	struct cr c;
-	unsigned int i;
-	int ret;
 
-	memset(&c, 0, sizeof(c));
-	c.link_up = true;	/* avq_fx_create_net() creates it up */
-	ret = avq_fx_setup(&c.fx, p);
-	if (ret < 0) {
-		avq_fx_teardown(&c.fx);
-		return TEST_FAILED;
-	}
-	ret = body(&c);
-	for (i = 0; i < c.nfd; i++) {
-		c.fx.t.ops->vector_bind(c.fx.t.ctx, c.vec[i], -1);
-		close(c.fd[i]);
-	}
-	avq_fx_teardown(&c.fx);
-	return ret;
+	return avq_fx_run(&c.fx, p, cr_call, &body);
 }
 
 static int
 cr_run(cr_body body)
 {
 	return cr_run_params(body, NULL);
-}
-
-static int
-cr_vector(struct cr *c, uint32_t v)
-{
-	int fd;
-
-	if (c->nfd == CR_MAX_FDS)
-		return -1;
-	fd = avq_fx_vector_fd(&c->fx, v);
-	if (fd < 0)
-		return -1;
-	c->fd[c->nfd] = fd;
-	c->vec[c->nfd] = v;
-	c->nfd++;
-	return fd;
-}
-
-static int
-cr_exec(struct cr *c, uint64_t id, uint16_t cls, uint16_t cmd,
-	const void *out, uint32_t out_len, void *in, uint32_t in_len,
-	struct rte_avq_result *res)
-{
-	memset(res, 0, sizeof(*res));
-	return rte_avq_aq_exec(c->fx.aq, id, cls, cmd, out, out_len, in,
-			       in_len, res, 0);
-}
-
-/* Ack of a command, or 0xff when the exec itself failed. */
-static uint8_t
-cr_ack(struct cr *c, uint64_t id, uint16_t cls, uint16_t cmd,
-       const void *out, uint32_t out_len, void *in, uint32_t in_len)
-{
-	struct rte_avq_result res;
-
-	if (cr_exec(c, id, cls, cmd, out, out_len, in, in_len, &res) < 0)
-		return 0xff;
-	return res.ack;
-}
-
-static uint64_t
-cr_delivered(struct cr *c, uint32_t v, uint32_t *data)
-{
-	struct rte_avq_dev_vector_info vi;
-
-	memset(&vi, 0, sizeof(vi));
-	if (rte_avq_dev_vector_info(c->fx.dev, v, &vi) < 0)
-		return UINT64_MAX;
-	if (data != NULL)
-		*data = vi.last_data;
-	return vi.count;
-}
-
-static uint8_t
-cr_status(struct cr *c, uint64_t id)
-{
-	uint8_t st = 0xff;
-
-	if (rte_avq_status_get(c->fx.aq, id, &st) < 0)
-		return 0xff;
-	return st;
-}
-
-static uint32_t
-cr_mappings(struct cr *c, uint64_t id)
-{
-	struct rte_avq_dev_vdev_info vi;
-
-	if (rte_avq_dev_vdev_info(c->fx.dev, id, &vi) < 0)
-		return UINT32_MAX;
-	return vi.mmu_mappings;
 }
 
 /* A config change the device makes by itself (raises the config MSI). */
@@ -152,7 +70,7 @@ cr_map(struct cr *c, uint64_t id, uint64_t start, uint64_t end, uint64_t dma,
 		.flags = avq_to_le32(flags),
 	};
 
-	return cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m, sizeof(m),
+	return avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m, sizeof(m),
 		      NULL, 0);
 }
 
@@ -171,97 +89,97 @@ res_polarity(struct cr *c)
 	uint8_t *mem;
 	bool on = false;
 
-	TEST_ASSERT(cr_vector(c, vv) >= 0, "");
-	TEST_ASSERT(cr_vector(c, cv) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, vv) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, cv) >= 0, "");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_set(c->fx.aq, id, 0, vv, 1), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_set(c->fx.aq, id, cv, 2), "");
 
 	/* MSI_VQ_ENABLE: 1 enables, 0 disables, 2 is refused (no change). */
 	b.value = 1;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, &b,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, &b,
 				 sizeof(b), NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, vv, NULL), 1, "MSI_VQ_ENABLE 1");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vv, NULL), 1, "MSI_VQ_ENABLE 1");
 	b.value = 0;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, &b,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, &b,
 				 sizeof(b), NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, vv, NULL), 1, "MSI_VQ_ENABLE 0");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vv, NULL), 1, "MSI_VQ_ENABLE 0");
 	b.value = 2;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, &b,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, &b,
 				 sizeof(b), NULL, 0), AVQ_ACK_INVAL, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, vv, NULL), 1, "value 2 enabled it");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vv, NULL), 1, "value 2 enabled it");
 	b.value = 1;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, &b,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE, &b,
 				 sizeof(b), NULL, 0), AVQ_ACK_OK, "");
 
 	/* MSI_VQ_MASK: 1 masks, 0 unmasks, 2 is refused (no change). */
 	b.value = 1;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_MASK, &b,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_MASK, &b,
 				 sizeof(b), NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, vv, NULL), 1, "MSI_VQ_MASK 1");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vv, NULL), 1, "MSI_VQ_MASK 1");
 	b.value = 0;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_MASK, &b,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_MASK, &b,
 				 sizeof(b), NULL, 0), AVQ_ACK_OK, "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, vv, NULL), 2, "MSI_VQ_MASK 0");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vv, NULL), 2, "MSI_VQ_MASK 0");
 	b.value = 2;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_MASK, &b,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_MASK, &b,
 				 sizeof(b), NULL, 0), AVQ_ACK_INVAL, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, vv, NULL), 3, "value 2 masked it");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vv, NULL), 3, "value 2 masked it");
 
 	/* MSI_CONFIG_ENABLE. */
 	v = 1;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
 				 &v, 1, NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(cr_link_toggle(c, id), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, cv, NULL), 1, "CONFIG_ENABLE 1");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, cv, NULL), 1, "CONFIG_ENABLE 1");
 	v = 0;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
 				 &v, 1, NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(cr_link_toggle(c, id), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, cv, NULL), 1, "CONFIG_ENABLE 0");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, cv, NULL), 1, "CONFIG_ENABLE 0");
 	v = 2;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
 				 &v, 1, NULL, 0), AVQ_ACK_INVAL, "");
 	TEST_ASSERT_SUCCESS(cr_link_toggle(c, id), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, cv, NULL), 1, "value 2 enabled it");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, cv, NULL), 1, "value 2 enabled it");
 	v = 1;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
 				 &v, 1, NULL, 0), AVQ_ACK_OK, "");
 
 	/* MSI_CONFIG_MASK (the RFC says "0 means to mask" here). */
 	v = 1;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_MASK,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_MASK,
 				 &v, 1, NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(cr_link_toggle(c, id), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, cv, NULL), 1, "CONFIG_MASK 1");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, cv, NULL), 1, "CONFIG_MASK 1");
 	v = 0;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_MASK,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_MASK,
 				 &v, 1, NULL, 0), AVQ_ACK_OK, "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, cv, NULL), 2, "CONFIG_MASK 0");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, cv, NULL), 2, "CONFIG_MASK 0");
 	v = 2;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_MASK,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_MASK,
 				 &v, 1, NULL, 0), AVQ_ACK_INVAL, "");
 	TEST_ASSERT_SUCCESS(cr_link_toggle(c, id), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, cv, NULL), 3, "value 2 masked it");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, cv, NULL), 3, "value 2 masked it");
 
 	/* MMU_ENABLE (the RFC says "0 means to enable" here). */
 	v = 1;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_ENABLE, &v, 1,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_ENABLE, &v, 1,
 				 NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vdev_info(c->fx.dev, id, &vi), "");
 	TEST_ASSERT(vi.mmu_enabled, "MMU_ENABLE 1");
 	v = 0;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_ENABLE, &v, 1,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_ENABLE, &v, 1,
 				 NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vdev_info(c->fx.dev, id, &vi), "");
 	TEST_ASSERT(!vi.mmu_enabled, "MMU_ENABLE 0");
 	v = 2;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_ENABLE, &v, 1,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_ENABLE, &v, 1,
 				 NULL, 0), AVQ_ACK_INVAL, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vdev_info(c->fx.dev, id, &vi), "");
 	TEST_ASSERT(!vi.mmu_enabled, "value 2 enabled the MMU");
@@ -273,12 +191,12 @@ res_polarity(struct cr *c)
 	TEST_ASSERT_SUCCESS(rte_avq_vq_addr_set(c->fx.aq, id, 0, dma,
 						dma + 4096, dma + 6144), "");
 	b.value = 2;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_VQ_ENABLE, AVQ_VQ_ENABLE_SET,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_VQ_ENABLE, AVQ_VQ_ENABLE_SET,
 				 &b, sizeof(b), NULL, 0), AVQ_ACK_INVAL, "");
 	TEST_ASSERT_SUCCESS(rte_avq_vq_enable_get(c->fx.aq, id, 0, &on), "");
 	TEST_ASSERT(!on, "VQ_ENABLE_SET 2 enabled the queue");
 	b.value = 1;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_VQ_ENABLE, AVQ_VQ_ENABLE_SET,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_VQ_ENABLE, AVQ_VQ_ENABLE_SET,
 				 &b, sizeof(b), NULL, 0), AVQ_ACK_OK, "");
 	TEST_ASSERT_SUCCESS(rte_avq_vq_enable_get(c->fx.aq, id, 0, &on), "");
 	TEST_ASSERT(on, "VQ_ENABLE_SET 1");
@@ -296,8 +214,8 @@ res_msi_vector(struct cr *c)
 	uint64_t id;
 	int fa, fb;
 
-	fa = cr_vector(c, 30);
-	fb = cr_vector(c, 31);
+	fa = avq_fx_vector_fd(&c->fx, 30);
+	fb = avq_fx_vector_fd(&c->fx, 31);
 	TEST_ASSERT(fa >= 0 && fb >= 0, "");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 
@@ -307,7 +225,7 @@ res_msi_vector(struct cr *c)
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fa), 1, "vector 30's eventfd");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fb), 0, "vector 31's eventfd");
-	TEST_ASSERT_EQUAL(cr_delivered(c, 30, &data), 1, "");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 30, &data), 1, "");
 	TEST_ASSERT_EQUAL(data, 0xdeadbeef, "data as-is");
 
 	/* Re-pointing the entry moves the interrupt to the other vector. */
@@ -315,7 +233,7 @@ res_msi_vector(struct cr *c)
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fa), 0, "old vector fired");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fb), 1, "new vector silent");
-	TEST_ASSERT_EQUAL(cr_delivered(c, 31, &data), 1, "");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 31, &data), 1, "");
 	TEST_ASSERT_EQUAL(data, 5, "");
 
 	/* A vector the device does not have (max_vectors 256): RANGE, and the
@@ -324,10 +242,10 @@ res_msi_vector(struct cr *c)
 	s.queue_index = avq_to_le16(0);
 	s.addr = avq_to_le64(256);
 	s.data = avq_to_le32(9);
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_SET, &s,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_SET, &s,
 				 sizeof(s), NULL, 0), AVQ_ACK_RANGE, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, 31, &data), 2, "entry lost");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 31, &data), 2, "entry lost");
 	TEST_ASSERT_EQUAL(data, 5, "entry changed by a failed VQ_SET");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fb), 1, "");
 
@@ -335,14 +253,14 @@ res_msi_vector(struct cr *c)
 	memset(&cs, 0, sizeof(cs));
 	cs.addr = avq_to_le64(1u << 20);
 	cs.data = avq_to_le32(1);
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_SET, &cs,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_SET, &cs,
 				 sizeof(cs), NULL, 0), AVQ_ACK_RANGE, "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_set(c->fx.aq, id, 30,
 						   0xc0ffee), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_enable(c->fx.aq, id, true), "");
 	TEST_ASSERT_SUCCESS(cr_link_toggle(c, id), "");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fa), 1, "config vector");
-	TEST_ASSERT_EQUAL(cr_delivered(c, 30, &data), 2, "");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 30, &data), 2, "");
 	TEST_ASSERT_EQUAL(data, 0xc0ffee, "config data as-is");
 	return TEST_SUCCESS;
 }
@@ -357,7 +275,7 @@ res_msi_pending(struct cr *c)
 	uint64_t id;
 	int fd;
 
-	fd = cr_vector(c, 32);
+	fd = avq_fx_vector_fd(&c->fx, 32);
 	TEST_ASSERT(fd >= 0, "");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_set(c->fx.aq, id, 32, 0x4242),
@@ -366,15 +284,15 @@ res_msi_pending(struct cr *c)
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_mask(c->fx.aq, id, true), "");
 	TEST_ASSERT_SUCCESS(cr_link_toggle(c, id), "");
 	TEST_ASSERT_SUCCESS(cr_link_toggle(c, id), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, 32, NULL), 0, "fired while masked");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 32, NULL), 0, "fired while masked");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fd), 0, "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_mask(c->fx.aq, id, false), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, 32, &data), 1, "pending lost");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 32, &data), 1, "pending lost");
 	TEST_ASSERT_EQUAL(data, 0x4242, "");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fd), 1, "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_mask(c->fx.aq, id, true), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_mask(c->fx.aq, id, false), "");
-	TEST_ASSERT_EQUAL(cr_delivered(c, 32, NULL), 1, "fired twice");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 32, NULL), 1, "fired twice");
 	return TEST_SUCCESS;
 }
 
@@ -407,10 +325,10 @@ res_mmu_map_asid(struct cr *c)
 	m.map.dma_start = avq_to_le64(d0);
 	m.map.flags = avq_to_le32(rw);
 	m.asid = avq_to_le64(7);
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m,
 				 sizeof(m.map), NULL, 0), AVQ_ACK_OK, "28 bytes");
 	m.map.dma_start = avq_to_le64(d7);
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m,
 				 sizeof(m), NULL, 0), AVQ_ACK_OK, "36 bytes");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vdev_dma(c->fx.dev, id, 0, 0x10000, rd,
 						 sizeof(rd), false), "");
@@ -422,29 +340,29 @@ res_mmu_map_asid(struct cr *c)
 	/* Any other length is malformed and changes nothing. */
 	memset(raw, 0, sizeof(raw));
 	memcpy(raw, &m, sizeof(m));
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, raw, 32,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, raw, 32,
 				 NULL, 0), AVQ_ACK_INVAL, "32 bytes");
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, raw, 40,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, raw, 40,
 				 NULL, 0), AVQ_ACK_INVAL, "40 bytes");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 2, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 2, "");
 
 	/* UNMAP: 24 bytes names ASID 7, 16 bytes ASID 0; 20 is malformed. */
 	u.unmap.iova_start = avq_to_le64(0x10000);
 	u.unmap.iova_end = avq_to_le64(0x10fff);
 	u.asid = avq_to_le64(7);
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u, 20,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u, 20,
 				 NULL, 0), AVQ_ACK_INVAL, "20 bytes");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 2, "");
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 2, "");
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
 				 sizeof(u), NULL, 0), AVQ_ACK_OK, "24 bytes");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 1, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 1, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vdev_dma(c->fx.dev, id, 0, 0x10000, rd,
 						 sizeof(rd), false),
 			    "ASID 0 mapping removed by an ASID 7 UNMAP");
 	TEST_ASSERT_EQUAL(rd[0], 0x10, "");
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
 				 sizeof(u.unmap), NULL, 0), AVQ_ACK_OK, "16");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 0, "");
 
 	/* The driver uses the short form for ASID 0, the long one else. */
 	seq = avq_fx_trace_last(&c->fx);
@@ -487,7 +405,7 @@ res_mmu_flags(struct cr *c)
 		TEST_ASSERT_EQUAL(cr_map(c, id, 0x10000, 0x10fff, dma,
 					 cases[i].flags), cases[i].ack,
 				  "flags 0x%x", cases[i].flags);
-		TEST_ASSERT_EQUAL(cr_mappings(c, id), 0, "flags 0x%x mapped",
+		TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 0, "flags 0x%x mapped",
 				  cases[i].flags);
 	}
 	/* Every valid combination is accepted (EXEC has no effect). */
@@ -498,7 +416,7 @@ res_mmu_flags(struct cr *c)
 	TEST_ASSERT_EQUAL(cr_map(c, id, 0x30000, 0x30fff, dma,
 				 AVQ_MMU_F_READ | AVQ_MMU_F_WRITE |
 				 AVQ_MMU_F_EXEC), AVQ_ACK_OK, "");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 3, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 3, "");
 	return TEST_SUCCESS;
 }
 
@@ -525,7 +443,7 @@ res_mmu_write_only(struct cr *c)
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vdev_dma(c->fx.dev, id, 0, 0x10100, rd,
 						 sizeof(rd), false), "read");
 	TEST_ASSERT_EQUAL(rd[0], 0x99, "");
-	TEST_ASSERT_EQUAL(cr_status(c, id) & AVQ_STATUS_DEVICE_MMU_FAIL, 0,
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id) & AVQ_STATUS_DEVICE_MMU_FAIL, 0,
 			  "write-only read faulted");
 	return TEST_SUCCESS;
 }
@@ -556,7 +474,7 @@ res_mmu_read_only(struct cr *c)
 			  "write to a read-only mapping");
 	for (i = 0; i < 4096; i++)
 		TEST_ASSERT_EQUAL(buf[i], 0x24, "byte %u written", i);
-	TEST_ASSERT_EQUAL(cr_status(c, id) & (AVQ_STATUS_DEVICE_MMU_FAIL |
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id) & (AVQ_STATUS_DEVICE_MMU_FAIL |
 					      AVQ_STATUS_DEVICE_NEEDS_RESET),
 			  AVQ_STATUS_DEVICE_MMU_FAIL |
 			  AVQ_STATUS_DEVICE_NEEDS_RESET, "");
@@ -581,24 +499,24 @@ res_mmu_range_order(struct cr *c)
 			  AVQ_ACK_INVAL, "end < start");
 	TEST_ASSERT_EQUAL(cr_map(c, id, UINT64_MAX, 0, dma, AVQ_MMU_F_READ),
 			  AVQ_ACK_INVAL, "end < start");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 0, "");
 	TEST_ASSERT_EQUAL(cr_map(c, id, 0x10000, 0x10001, dma, AVQ_MMU_F_READ),
 			  AVQ_ACK_OK, "end == start + 1");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 1, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 1, "");
 
 	/* UNMAP follows the same rule. */
 	u.iova_start = avq_to_le64(0x10000);
 	u.iova_end = avq_to_le64(0x10000);
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
 				 sizeof(u), NULL, 0), AVQ_ACK_INVAL, "");
 	u.iova_end = avq_to_le64(0x0ffff);
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
 				 sizeof(u), NULL, 0), AVQ_ACK_INVAL, "");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 1, "failed UNMAP removed it");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 1, "failed UNMAP removed it");
 	u.iova_end = avq_to_le64(0x10001);
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &u,
 				 sizeof(u), NULL, 0), AVQ_ACK_OK, "");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 0, "");
 	return TEST_SUCCESS;
 }
 
@@ -638,13 +556,13 @@ res_mmu_resv(struct cr *c)
 					 AVQ_MMU_F_READ | AVQ_MMU_F_WRITE),
 				  AVQ_ACK_RANGE, "[0x%" PRIx64 ", 0x%" PRIx64
 				  "]", hit[i][0], hit[i][1]);
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 0, "");
 	/* Right next to it is fine. */
 	TEST_ASSERT_EQUAL(cr_map(c, id, e + 1, e + 0x1000, dma,
 				 AVQ_MMU_F_READ), AVQ_ACK_OK, "");
 	TEST_ASSERT_EQUAL(cr_map(c, id, s - 0x1000, s - 1, dma,
 				 AVQ_MMU_F_READ), AVQ_ACK_OK, "");
-	TEST_ASSERT_EQUAL(cr_mappings(c, id), 2, "");
+	TEST_ASSERT_EQUAL(avq_fx_mmu_mappings(&c->fx, id), 2, "");
 	return TEST_SUCCESS;
 }
 
@@ -677,20 +595,20 @@ res_ack_codes(struct cr *c)
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 	TEST_ASSERT_NOT_NULL(avq_fx_dma_alloc(&c->fx, 4096, &dma), "");
 
-	TEST_ASSERT_EQUAL(cr_ack(c, id + 1000, AVQ_CLASS_STATUS,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id + 1000, AVQ_CLASS_STATUS,
 				 AVQ_STATUS_GET, NULL, 0, &st, 1),
 			  AVQ_ACK_NOENT, "");
-	TEST_ASSERT_EQUAL(cr_ack(c, 0, AVQ_CLASS_STATUS, AVQ_STATUS_GET, NULL,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, AVQ_CLASS_STATUS, AVQ_STATUS_GET, NULL,
 				 0, &st, 1), AVQ_ACK_INVAL, "");
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_VQ_SIZE, AVQ_VQ_SIZE_GET, &q,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_VQ_SIZE, AVQ_VQ_SIZE_GET, &q,
 				 sizeof(q), &sz, sizeof(sz)), AVQ_ACK_RANGE, "");
-	TEST_ASSERT_EQUAL(cr_ack(c, 0, 63, 0, NULL, 0, NULL, 0),
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, 63, 0, NULL, 0, NULL, 0),
 			  AVQ_ACK_UNSUPP, "");
 	TEST_ASSERT_EQUAL(cr_map(c, id, 0x10000, 0x10fff, dma, AVQ_MMU_F_READ),
 			  AVQ_ACK_OK, "");
 	TEST_ASSERT_EQUAL(cr_map(c, id, 0x10000, 0x10fff, dma, AVQ_MMU_F_READ),
 			  AVQ_ACK_EXIST, "");
-	TEST_ASSERT_EQUAL(cr_ack(c, 0, AVQ_CLASS_VDEV, AVQ_VDEV_CREATE, &vc,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, AVQ_CLASS_VDEV, AVQ_VDEV_CREATE, &vc,
 				 sizeof(vc), &vid, sizeof(vid)), AVQ_ACK_NOSPC,
 			  "second device with max_vdevs 1");
 
@@ -709,7 +627,7 @@ res_ack_codes(struct cr *c)
 	TEST_ASSERT_EQUAL(avq_ack_errno(AVQ_ACK_ERR), -EIO, "");
 	TEST_ASSERT_EQUAL(avq_ack_errno(200), -EIO, "unknown ack is failure");
 	/* The device is still fine. */
-	TEST_ASSERT_EQUAL(cr_status(c, id), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id), 0, "");
 	return TEST_SUCCESS;
 }
 
@@ -744,15 +662,15 @@ res_strict(struct cr *c)
 	TEST_ASSERT(st & AVQ_STATUS_DRIVER_OK, "");
 
 	/* Every failure is a plain ERR. */
-	TEST_ASSERT_EQUAL(cr_ack(c, id + 1000, AVQ_CLASS_STATUS,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id + 1000, AVQ_CLASS_STATUS,
 				 AVQ_STATUS_GET, NULL, 0, &st, 1),
 			  AVQ_ACK_ERR, "NOENT case");
-	TEST_ASSERT_EQUAL(cr_ack(c, 0, AVQ_CLASS_STATUS, AVQ_STATUS_GET, NULL,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, AVQ_CLASS_STATUS, AVQ_STATUS_GET, NULL,
 				 0, &st, 1), AVQ_ACK_ERR, "INVAL case");
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_VQ_SIZE, AVQ_VQ_SIZE_GET, &q,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_VQ_SIZE, AVQ_VQ_SIZE_GET, &q,
 				 sizeof(q), &sz, sizeof(sz)), AVQ_ACK_ERR,
 			  "RANGE case");
-	TEST_ASSERT_EQUAL(cr_ack(c, 0, 63, 0, NULL, 0, NULL, 0), AVQ_ACK_ERR,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, 63, 0, NULL, 0, NULL, 0), AVQ_ACK_ERR,
 			  "UNSUPP case");
 	TEST_ASSERT_EQUAL(cr_map(c, id, 0x10000, 0x10fff, dma, AVQ_MMU_F_READ),
 			  AVQ_ACK_OK, "");
@@ -795,7 +713,7 @@ res_aq_info(struct cr *c)
 
 	/* Management-device command: a managed id is refused. */
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_AQ_INFO, AVQ_AQ_INFO_GET,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_AQ_INFO, AVQ_AQ_INFO_GET,
 				 NULL, 0, &info, sizeof(info)), AVQ_ACK_INVAL,
 			  "");
 
@@ -830,12 +748,12 @@ res_mmu_fail_status(struct cr *c)
 
 	/* The driver cannot set either. */
 	v = AVQ_STATUS_ACKNOWLEDGE | AVQ_STATUS_DEVICE_MMU_FAIL;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_STATUS, AVQ_STATUS_SET, &v, 1,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_STATUS, AVQ_STATUS_SET, &v, 1,
 				 NULL, 0), AVQ_ACK_INVAL, "");
 	v = AVQ_STATUS_ACKNOWLEDGE | AVQ_STATUS_DEVICE_NEEDS_RESET;
-	TEST_ASSERT_EQUAL(cr_ack(c, id, AVQ_CLASS_STATUS, AVQ_STATUS_SET, &v, 1,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, id, AVQ_CLASS_STATUS, AVQ_STATUS_SET, &v, 1,
 				 NULL, 0), AVQ_ACK_INVAL, "");
-	TEST_ASSERT_EQUAL(cr_status(c, id), 0, "failed SET changed status");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id), 0, "failed SET changed status");
 
 	/* A translation failure sets exactly these two (on top of what the
 	 * driver set). */
@@ -845,11 +763,11 @@ res_mmu_fail_status(struct cr *c)
 	TEST_ASSERT_EQUAL(rte_avq_dev_vdev_dma(c->fx.dev, id, 0, 0x40000000,
 					       rd, sizeof(rd), false), -EFAULT,
 			  "");
-	TEST_ASSERT_EQUAL(cr_status(c, id), AVQ_STATUS_ACKNOWLEDGE | 32 | 64,
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id), AVQ_STATUS_ACKNOWLEDGE | 32 | 64,
 			  "");
 	/* The reset clears them. */
 	TEST_ASSERT_SUCCESS(rte_avq_reset(c->fx.aq, id), "");
-	TEST_ASSERT_EQUAL(cr_status(c, id), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id), 0, "");
 	return TEST_SUCCESS;
 }
 
@@ -896,7 +814,7 @@ res_vdev_ids(struct cr *c)
 	n = rte_avq_dev_vdev_list(c->fx.dev, list, RTE_DIM(list));
 	TEST_ASSERT_EQUAL(n, 1, "");
 	TEST_ASSERT_EQUAL(list[0], b, "");
-	TEST_ASSERT_EQUAL(cr_status(c, b), 0, "the other device");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, b), 0, "the other device");
 
 	/* Re-creating gives new ids, never 0, never one seen before. */
 	for (i = 0; i < RTE_DIM(ids); i++) {
@@ -934,15 +852,15 @@ res_ext_cap(struct cr *c)
 	for (cls = AVQ_CLASS_EXT_FIRST; cls <= AVQ_CLASS_KICK; cls++) {
 		if (caps & (UINT64_C(1) << AVQ_CAP_F_EXT(cls)))
 			continue;
-		TEST_ASSERT_EQUAL(cr_ack(c, 0, cls, 0, NULL, 0, NULL, 0),
+		TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, cls, 0, NULL, 0, NULL, 0),
 				  AVQ_ACK_UNSUPP, "class %u unannounced", cls);
 	}
 	/* Nor beyond the announced range, nor the unused RFC numbers. */
-	TEST_ASSERT_EQUAL(cr_ack(c, 0, AVQ_CLASS_KICK + 1, 0, NULL, 0, NULL, 0),
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, AVQ_CLASS_KICK + 1, 0, NULL, 0, NULL, 0),
 			  AVQ_ACK_UNSUPP, "");
-	TEST_ASSERT_EQUAL(cr_ack(c, 0, 1, 0, NULL, 0, NULL, 0), AVQ_ACK_UNSUPP,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, 1, 0, NULL, 0, NULL, 0), AVQ_ACK_UNSUPP,
 			  "RFC class 1 is unused");
-	TEST_ASSERT_EQUAL(cr_ack(c, 0, 8, 0, NULL, 0, NULL, 0), AVQ_ACK_UNSUPP,
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, 8, 0, NULL, 0, NULL, 0), AVQ_ACK_UNSUPP,
 			  "RFC class 8 is unused");
 	TEST_ASSERT_SUCCESS(rte_avq_cap_get(c->fx.aq, &caps), "still serves");
 	return TEST_SUCCESS;

@@ -36,47 +36,36 @@
 /* An id no device gets: ids are assigned upwards and never reused. */
 #define CONF_BOGUS_ID		UINT64_C(0xfedcba9876543210)
 
-typedef int (*conf_body_fn)(struct avq_fx *fx, bool strict);
+typedef int (*conf_body_fn)(struct avq_fx *fx);
 
-/* Ack a "MUST fail" must produce: @p ack, or plain ERR on a strict device. */
-static unsigned int
-conf_fail_ack(bool strict, unsigned int ack)
-{
-	return strict ? AVQ_ACK_ERR : ack;
-}
-
-/* Run @p body on a fresh device with the default or the strict setting. */
 static int
-conf_run(conf_body_fn body, bool strict)
+conf_call(struct avq_fx *fx, void *arg)
 {
-	struct rte_avq_dev_params p;
-	struct avq_fx fx;
-	int ret;
-
-	avq_fx_params(&p);
-	p.strict = strict;
-	if (avq_fx_setup(&fx, &p) < 0)
-		return TEST_FAILED;
-	ret = body(&fx, strict);
-	avq_fx_teardown(&fx);
-	if (ret != TEST_SUCCESS)
-		printf("  (failed with strict = %d)\n", strict);
-	return ret;
+	return (*(conf_body_fn *)arg)(fx);
 }
 
 /* Run @p body once on a default device and once on a strict one. */
 static int
 conf_run_both(conf_body_fn body)
 {
-	if (conf_run(body, false) != TEST_SUCCESS)
-		return TEST_FAILED;
-	return conf_run(body, true);
+	struct avq_fx fx;
+
+	return avq_fx_run_both(&fx, NULL, conf_call, &body);
+}
+
+/* Run @p body on a device with @p p (NULL: the default setting). */
+static int
+conf_run_params(conf_body_fn body, const struct rte_avq_dev_params *p)
+{
+	struct avq_fx fx;
+
+	return avq_fx_run(&fx, p, conf_call, &body);
 }
 
 static int
 conf_run_default(conf_body_fn body)
 {
-	return conf_run(body, false);
+	return conf_run_params(body, NULL);
 }
 
 /* The management device still answers CAP_GET with OK. */
@@ -107,15 +96,6 @@ conf_vdev_status_is(struct avq_fx *fx, uint64_t id, uint8_t status)
 	return TEST_SUCCESS;
 }
 
-/* Live managed devices. */
-static int
-conf_vdev_count(struct avq_fx *fx)
-{
-	uint64_t ids[8];
-
-	return rte_avq_dev_vdev_list(fx->dev, ids, RTE_DIM(ids));
-}
-
 /*
  * Trace entries after @p after of class @p cls, command @p cmd: their
  * number; the last one in @p last (when not NULL and there is one).
@@ -141,30 +121,13 @@ conf_trace_count(struct avq_fx *fx, uint64_t after, uint16_t cls,
 	return count;
 }
 
-/* VDEV_CREATE out-data of a virtio-net device with defaults. */
-struct conf_net_create {
-	struct avq_vdev_create hdr;
-	struct avq_net_create_cfg cfg;
-} __rte_packed;
-
-static void
-conf_net_create_init(struct conf_net_create *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->hdr.virtio_type = avq_to_le32(AVQ_VIRTIO_ID_NET);
-	c->cfg.mac[0] = 0x02;
-	c->cfg.mac[5] = 0x42;
-	c->cfg.status = avq_to_le16(AVQ_NET_S_LINK_UP);
-	c->cfg.max_virtqueue_pairs = avq_to_le16(1);
-}
-
 /* ------------------------------------------------------------------ */
 /* Basic Concepts                                                      */
 /* ------------------------------------------------------------------ */
 
 /* "The virtual device MUST not offer VIRTIO_F_ADMIN_VQ feature." */
 static int
-basic_vdev_no_admin_vq_body(struct avq_fx *fx, bool strict __rte_unused)
+basic_vdev_no_admin_vq_body(struct avq_fx *fx)
 {
 	struct rte_avq_dev_vdev_info info;
 	uint64_t id, f = 0;
@@ -229,7 +192,7 @@ test_conf_rfc_basic_vdev_no_admin_vq(void)
 
 /* "The driver SHOULD negotiate VIRTIO_F_ADMIN_VQ if the device offers it." */
 static int
-basic_driver_negotiates_body(struct avq_fx *fx, bool strict __rte_unused)
+basic_driver_negotiates_body(struct avq_fx *fx)
 {
 	uint64_t offered = fx->t.ops->features_get(fx->t.ctx);
 	uint64_t accepted = rte_avq_dev_driver_features(fx->dev);
@@ -258,7 +221,7 @@ test_conf_rfc_basic_driver_negotiates_admin_vq(void)
  * VIRTIO_F_ADMIN_VQ is offered."
  */
 static int
-cap_supported_body(struct avq_fx *fx, bool strict __rte_unused)
+cap_supported_body(struct avq_fx *fx)
 {
 	struct rte_avq_result res;
 	rte_le64_t caps = 0;
@@ -286,9 +249,9 @@ test_conf_rfc_cap_supported(void)
  * device_id is not zero."
  */
 static int
-cap_fail_nonzero_id_body(struct avq_fx *fx, bool strict)
+cap_fail_nonzero_id_body(struct avq_fx *fx)
 {
-	const unsigned int want = conf_fail_ack(strict, AVQ_ACK_INVAL);
+	const unsigned int want = avq_fx_want_ack(fx, AVQ_ACK_INVAL);
 	uint64_t ids[3], id, last;
 	rte_le64_t caps;
 	unsigned int i;
@@ -320,7 +283,7 @@ test_conf_rfc_cap_fail_nonzero_id(void)
 
 /* "The driver MUST use 0 as device_id for VIRTIO_ADMIN_CTRL_CAP class." */
 static int
-cap_driver_id_zero_body(struct avq_fx *fx, bool strict __rte_unused)
+cap_driver_id_zero_body(struct avq_fx *fx)
 {
 	struct rte_avq_dev_trace_entry e;
 	uint64_t caps = 0, id, last;
@@ -361,18 +324,18 @@ test_conf_rfc_cap_driver_id_zero(void)
  * virtqueue."
  */
 static int
-vdev_created_via_aq_body(struct avq_fx *fx, bool strict __rte_unused)
+vdev_created_via_aq_body(struct avq_fx *fx)
 {
-	struct conf_net_create c;
+	struct avq_fx_net_create c;
 	struct rte_avq_result res;
 	struct avq_vdev_id v;
 	uint64_t caps = 0, ids[4];
 
 	TEST_ASSERT_SUCCESS(rte_avq_cap_get(fx->aq, &caps), "");
 	TEST_ASSERT(caps & RTE_BIT64(AVQ_CAP_F_VDEV), "CAP_VDEV not offered");
-	TEST_ASSERT_EQUAL(conf_vdev_count(fx), 0, "devices before any create");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 0, "devices before any create");
 
-	conf_net_create_init(&c);
+	avq_fx_net_create_init(&c, AVQ_VIRTIO_ID_NET, 0x42);
 	memset(&v, 0, sizeof(v));
 	TEST_ASSERT_SUCCESS(rte_avq_aq_exec(fx->aq, AVQ_MGMT_DEVICE_ID,
 					    AVQ_CLASS_VDEV, AVQ_VDEV_CREATE,
@@ -399,18 +362,18 @@ test_conf_rfc_vdev_created_via_aq(void)
  * device_id is not 0."
  */
 static int
-vdev_create_fail_nonzero_id_body(struct avq_fx *fx, bool strict)
+vdev_create_fail_nonzero_id_body(struct avq_fx *fx)
 {
-	const unsigned int want = conf_fail_ack(strict, AVQ_ACK_INVAL);
+	const unsigned int want = avq_fx_want_ack(fx, AVQ_ACK_INVAL);
 	struct rte_avq_dev_stats s0, s1;
-	struct conf_net_create c;
+	struct avq_fx_net_create c;
 	struct avq_vdev_id v;
 	uint64_t ids[3], id;
 	unsigned int i;
 
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(fx, &id), "create");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(fx->dev, &s0), "");
-	conf_net_create_init(&c);
+	avq_fx_net_create_init(&c, AVQ_VIRTIO_ID_NET, 0x42);
 	ids[0] = 1;
 	ids[1] = id;
 	ids[2] = CONF_BOGUS_ID;
@@ -420,7 +383,7 @@ vdev_create_fail_nonzero_id_body(struct avq_fx *fx, bool strict)
 					     &v, sizeof(v)),
 				  want, "VDEV_CREATE with device_id %" PRIu64,
 				  ids[i]);
-		TEST_ASSERT_EQUAL(conf_vdev_count(fx), 1,
+		TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 1,
 				  "a failed VDEV_CREATE created a device");
 	}
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(fx->dev, &s1), "");
@@ -431,7 +394,7 @@ vdev_create_fail_nonzero_id_body(struct avq_fx *fx, bool strict)
 	TEST_ASSERT_EQUAL(avq_fx_ack(fx, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VDEV,
 				     AVQ_VDEV_CREATE, &c, sizeof(c), &v,
 				     sizeof(v)), AVQ_ACK_OK, "");
-	TEST_ASSERT_EQUAL(conf_vdev_count(fx), 2, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 2, "");
 	return TEST_SUCCESS;
 }
 
@@ -445,9 +408,9 @@ test_conf_rfc_vdev_create_fail_nonzero_id(void)
  * device_id is 0."
  */
 static int
-vdev_destroy_fail_zero_id_body(struct avq_fx *fx, bool strict)
+vdev_destroy_fail_zero_id_body(struct avq_fx *fx)
 {
-	const unsigned int want = conf_fail_ack(strict, AVQ_ACK_INVAL);
+	const unsigned int want = avq_fx_want_ack(fx, AVQ_ACK_INVAL);
 	struct rte_avq_dev_stats s0, s1;
 	uint64_t id, last;
 
@@ -462,13 +425,13 @@ vdev_destroy_fail_zero_id_body(struct avq_fx *fx, bool strict)
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(fx->dev, &s1), "");
 	TEST_ASSERT_EQUAL(s1.vdevs_destroyed, s0.vdevs_destroyed,
 			  "a failed VDEV_DESTROY destroyed a device");
-	TEST_ASSERT_EQUAL(conf_vdev_count(fx), 1, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 1, "");
 	TEST_ASSERT_SUCCESS(conf_mgmt_alive(fx), "");
 	TEST_ASSERT_SUCCESS(conf_vdev_status_is(fx, id, 0), "");
 	/* The managed device itself can still be destroyed. */
 	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VDEV, AVQ_VDEV_DESTROY,
 				     NULL, 0, NULL, 0), AVQ_ACK_OK, "");
-	TEST_ASSERT_EQUAL(conf_vdev_count(fx), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 0, "");
 	return conf_mgmt_alive(fx);
 }
 
@@ -482,7 +445,7 @@ test_conf_rfc_vdev_destroy_fail_zero_id(void)
  * virtqueue offers VIRTIO_F_CTRL_VDEV."
  */
 static int
-vdev_all_created_via_aq_body(struct avq_fx *fx, bool strict __rte_unused)
+vdev_all_created_via_aq_body(struct avq_fx *fx)
 {
 	struct rte_avq_dev_stats s;
 	uint64_t caps = 0, ids[4], id[2], last;
@@ -505,7 +468,7 @@ vdev_all_created_via_aq_body(struct avq_fx *fx, bool strict __rte_unused)
 		    "absent register interface accepted create");
 	TEST_ASSERT(rte_avq_dev_mgmt_reg_read(fx->dev,
 			RTE_AVQ_MGMT_REG_CREATE_OK, 1, &val) < 0, "");
-	TEST_ASSERT_EQUAL(conf_vdev_count(fx), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 0, "");
 
 	last = avq_fx_trace_last(fx);
 	for (i = 0; i < 2; i++)
@@ -536,7 +499,7 @@ test_conf_rfc_vdev_all_created_via_aq(void)
  * reachable through seed 003's virtio-pci capability (device_select).
  */
 static int
-vdev_transport_specific_body(struct avq_fx *fx, bool strict __rte_unused)
+vdev_transport_specific_body(struct avq_fx *fx)
 {
 	uint64_t id;
 	uint32_t v = 0xff;
@@ -563,7 +526,7 @@ vdev_transport_specific_body(struct avq_fx *fx, bool strict __rte_unused)
 	/* It is the same device: the AQ no longer finds it. */
 	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_STATUS, AVQ_STATUS_GET,
 				     NULL, 0, &s, sizeof(s)), AVQ_ACK_NOENT, "");
-	TEST_ASSERT_EQUAL(conf_vdev_count(fx), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 0, "");
 	return conf_mgmt_alive(fx);
 }
 
@@ -571,24 +534,18 @@ static int
 test_conf_rfc_vdev_transport_specific(void)
 {
 	struct rte_avq_dev_params p;
-	struct avq_fx fx;
-	int ret;
 
 	avq_fx_params(&p);
 	p.regcap = true;
 	p.pasid = true;
-	if (avq_fx_setup(&fx, &p) < 0)
-		return TEST_FAILED;
-	ret = vdev_transport_specific_body(&fx, false);
-	avq_fx_teardown(&fx);
-	return ret;
+	return conf_run_params(vdev_transport_specific_body, &p);
 }
 
 /* "The management driver MUST use 0 as device_id for
  * VIRTIO_ADMIN_CTRL_VDEV_CREATE command."
  */
 static int
-vdev_driver_create_id_zero_body(struct avq_fx *fx, bool strict __rte_unused)
+vdev_driver_create_id_zero_body(struct avq_fx *fx)
 {
 	struct rte_avq_net_params np = {
 		.mac = { 0x02, 0, 0, 0, 0, 0x07 },
@@ -628,7 +585,7 @@ test_conf_rfc_vdev_driver_create_id_zero(void)
  * by any driver before trying to destroy it."
  */
 static int
-vdev_driver_destroy_unused_body(struct avq_fx *fx, bool strict __rte_unused)
+vdev_driver_destroy_unused_body(struct avq_fx *fx)
 {
 	struct rte_avq_dev_trace_entry e;
 	uint64_t id, last;
@@ -642,7 +599,7 @@ vdev_driver_destroy_unused_body(struct avq_fx *fx, bool strict __rte_unused)
 	TEST_ASSERT_EQUAL(conf_trace_count(fx, last, AVQ_CLASS_VDEV,
 					   AVQ_VDEV_DESTROY, NULL), 0,
 			  "VDEV_DESTROY sent for a device in use");
-	TEST_ASSERT_EQUAL(conf_vdev_count(fx), 1, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 1, "");
 	TEST_ASSERT_SUCCESS(conf_vdev_status_is(fx, id, AVQ_STATUS_ACKNOWLEDGE),
 			    "");
 	/* Once reset (no driver), it is destroyed. */
@@ -653,7 +610,7 @@ vdev_driver_destroy_unused_body(struct avq_fx *fx, bool strict __rte_unused)
 					   AVQ_VDEV_DESTROY, &e), 1, "");
 	TEST_ASSERT_EQUAL(e.device_id, id, "");
 	TEST_ASSERT_EQUAL(e.ack, AVQ_ACK_OK, "");
-	TEST_ASSERT_EQUAL(conf_vdev_count(fx), 0, "");
+	TEST_ASSERT_EQUAL(avq_fx_vdev_count(fx), 0, "");
 	return TEST_SUCCESS;
 }
 
@@ -671,12 +628,12 @@ test_conf_rfc_vdev_driver_destroy_unused(void)
  * command that use 0 as its virtual_device_id."
  */
 static int
-feat_fail_zero_id_body(struct avq_fx *fx, bool strict)
+feat_fail_zero_id_body(struct avq_fx *fx)
 {
 	static const uint16_t get_cmds[] = {
 		AVQ_FEAT_DEVICE_GET, AVQ_FEAT_DRIVER_GET,
 	};
-	const unsigned int want = conf_fail_ack(strict, AVQ_ACK_INVAL);
+	const unsigned int want = avq_fx_want_ack(fx, AVQ_ACK_INVAL);
 	uint64_t mgmt_drv = rte_avq_dev_driver_features(fx->dev);
 	struct avq_features f;
 	unsigned int i;
@@ -736,7 +693,7 @@ feat_subset(struct avq_fx *fx, uint64_t id, uint64_t *offered,
  * the device records as accepted, per managed device.
  */
 static int
-feat_driver_mediate_body(struct avq_fx *fx, bool strict __rte_unused)
+feat_driver_mediate_body(struct avq_fx *fx)
 {
 	struct rte_avq_dev_vdev_info info;
 	uint64_t id[2], want[2], offered, got;
@@ -775,7 +732,7 @@ test_conf_rfc_feat_driver_mediate(void)
  * device."
  */
 static int
-feat_driver_exclude_body(struct avq_fx *fx, bool strict __rte_unused)
+feat_driver_exclude_body(struct avq_fx *fx)
 {
 	uint64_t id, offered, subset, got;
 	uint8_t s = 0;
@@ -834,7 +791,7 @@ conf_fd_wait(int fd)
  * demonstrate the success of the reset."
  */
 static int
-status_reset_body(struct avq_fx *fx, int fd, bool strict __rte_unused)
+status_reset_body(struct avq_fx *fx, int fd)
 {
 	struct rte_avq_vq_params vp;
 	uint64_t id, dma, f = 1;
@@ -888,26 +845,21 @@ status_reset_body(struct avq_fx *fx, int fd, bool strict __rte_unused)
 	return avq_fx_features_ok(fx, id);
 }
 
+/* status_reset_body() with an eventfd on CONF_VECTOR (closed at teardown). */
+static int
+status_reset_with_fd(struct avq_fx *fx)
+{
+	int fd = avq_fx_vector_fd(fx, CONF_VECTOR);
+
+	if (fd < 0)
+		return TEST_FAILED;
+	return status_reset_body(fx, fd);
+}
+
 static int
 test_conf_rfc_status_reset(void)
 {
-	struct rte_avq_dev_params p;
-	struct avq_fx fx;
-	int fd, ret;
-
-	avq_fx_params(&p);
-	if (avq_fx_setup(&fx, &p) < 0)
-		return TEST_FAILED;
-	fd = avq_fx_vector_fd(&fx, CONF_VECTOR);
-	if (fd < 0) {
-		avq_fx_teardown(&fx);
-		return TEST_FAILED;
-	}
-	ret = status_reset_body(&fx, fd, false);
-	fx.t.ops->vector_bind(fx.t.ctx, CONF_VECTOR, -1);
-	close(fd);
-	avq_fx_teardown(&fx);
-	return ret;
+	return conf_run_default(status_reset_with_fd);
 }
 
 /* STATUS_SET 0 on @p id, then STATUS_GET must read 0. */
@@ -929,7 +881,7 @@ status_reset_reads_zero(struct avq_fx *fx, uint64_t id, const char *what)
  * VIRTIO_ADMIN_CTRL_STATUS_GET once the reset is done."
  */
 static int
-status_zero_after_reset_body(struct avq_fx *fx, bool strict __rte_unused)
+status_zero_after_reset_body(struct avq_fx *fx)
 {
 	uint8_t buf[64], s = 0;
 	uint64_t id;
@@ -976,10 +928,10 @@ test_conf_rfc_status_zero_after_reset(void)
  * is zero."
  */
 static int
-status_fail_zero_id_body(struct avq_fx *fx, bool strict)
+status_fail_zero_id_body(struct avq_fx *fx)
 {
 	static const uint8_t values[] = { 0, AVQ_STATUS_ACKNOWLEDGE };
-	const unsigned int want = conf_fail_ack(strict, AVQ_ACK_INVAL);
+	const unsigned int want = avq_fx_want_ack(fx, AVQ_ACK_INVAL);
 	unsigned int i;
 	uint64_t id;
 	uint8_t s;
@@ -1011,7 +963,7 @@ test_conf_rfc_status_fail_zero_id(void)
  * for the success of the command before re-initializing the device."
  */
 static int
-status_driver_wait_reset_body(struct avq_fx *fx, bool strict __rte_unused)
+status_driver_wait_reset_body(struct avq_fx *fx)
 {
 	struct rte_avq_dev_trace_entry e[CONF_TRACE_MAX];
 	uint64_t id, last;
@@ -1062,7 +1014,7 @@ test_conf_rfc_status_driver_wait_reset(void)
  * any part of the device-specific configuration was last read."
  */
 static int
-gen_changed_body(struct avq_fx *fx, bool strict __rte_unused)
+gen_changed_body(struct avq_fx *fx)
 {
 	static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
 	struct avq_net_config a, b;
@@ -1105,9 +1057,9 @@ test_conf_rfc_gen_changed(void)
  * zero."
  */
 static int
-gen_fail_zero_id_body(struct avq_fx *fx, bool strict)
+gen_fail_zero_id_body(struct avq_fx *fx)
 {
-	const unsigned int want = conf_fail_ack(strict, AVQ_ACK_INVAL);
+	const unsigned int want = avq_fx_want_ack(fx, AVQ_ACK_INVAL);
 	struct avq_generation g;
 	uint32_t gen;
 	uint64_t id;
@@ -1168,7 +1120,7 @@ config_set_ack(struct avq_fx *fx, uint64_t id, uint32_t off, uint32_t size)
  * space."
  */
 static int
-config_fail_out_of_range_body(struct avq_fx *fx, bool strict)
+config_fail_out_of_range_body(struct avq_fx *fx)
 {
 	/* Well-formed commands whose range leaves the 24-byte config. */
 	static const uint32_t out[][2] = {
@@ -1179,7 +1131,7 @@ config_fail_out_of_range_body(struct avq_fx *fx, bool strict)
 	static const uint32_t wild[][2] = {
 		{ UINT32_MAX, 2 }, { UINT32_MAX - 3, 8 }, { 0, UINT32_MAX },
 	};
-	const unsigned int want = conf_fail_ack(strict, AVQ_ACK_RANGE);
+	const unsigned int want = avq_fx_want_ack(fx, AVQ_ACK_RANGE);
 	struct avq_net_config before, after;
 	unsigned int i;
 	uint32_t gen0, gen1;
@@ -1206,11 +1158,11 @@ config_fail_out_of_range_body(struct avq_fx *fx, bool strict)
 		ack = config_get_ack(fx, id, wild[i][0], wild[i][1]);
 		TEST_ASSERT(ack > 0, "CONFIG_GET off %u size %u: ack %d",
 			    wild[i][0], wild[i][1], ack);
-		TEST_ASSERT(!strict || ack == AVQ_ACK_ERR, "");
+		TEST_ASSERT(!fx->strict || ack == AVQ_ACK_ERR, "");
 		ack = config_set_ack(fx, id, wild[i][0], wild[i][1]);
 		TEST_ASSERT(ack > 0, "CONFIG_SET off %u size %u: ack %d",
 			    wild[i][0], wild[i][1], ack);
-		TEST_ASSERT(!strict || ack == AVQ_ACK_ERR, "");
+		TEST_ASSERT(!fx->strict || ack == AVQ_ACK_ERR, "");
 	}
 	/* Nothing was written. */
 	TEST_ASSERT_SUCCESS(rte_avq_config_read(fx->aq, id, 0, &after,
@@ -1231,9 +1183,9 @@ test_conf_rfc_config_fail_out_of_range(void)
  * if device_id is zero."
  */
 static int
-config_fail_zero_id_body(struct avq_fx *fx, bool strict)
+config_fail_zero_id_body(struct avq_fx *fx)
 {
-	const unsigned int want = conf_fail_ack(strict, AVQ_ACK_INVAL);
+	const unsigned int want = avq_fx_want_ack(fx, AVQ_ACK_INVAL);
 	uint64_t id;
 
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(fx, &id), "");

@@ -27,49 +27,21 @@
 
 /* ---- Harness ---- */
 
-#define CB_MAX_FDS	8
 #define CB_WAIT_MS	2000
 #define CB_RING_SIZE	64
 /* An IOVA range nobody maps (well below the reserved MSI region). */
 #define CB_IOVA_UNMAPPED	0x40000000ull
 
 struct cb {
-	struct avq_fx fx;
-	bool strict;		/* device answers only 0/1 */
-	unsigned int nfd;
-	int fd[CB_MAX_FDS];
-	uint32_t vec[CB_MAX_FDS];
+	struct avq_fx fx;	/* fx.strict: the device answers only 0/1 */
 };
 
 typedef int (*cb_body)(struct cb *c);
 
 static int
-cb_run_one(cb_body body, bool strict)
+cb_call(struct avq_fx *fx, void *arg)
 {
-	struct rte_avq_dev_params p;
-	struct cb c;
-	unsigned int i;
-	int ret;
-
-	memset(&c, 0, sizeof(c));
-	avq_fx_params(&p);
-	p.strict = strict;
-	c.strict = strict;
-	ret = avq_fx_setup(&c.fx, &p);
-	if (ret < 0) {
-		avq_fx_teardown(&c.fx);
-		return TEST_FAILED;
-	}
-	ret = body(&c);
-	for (i = 0; i < c.nfd; i++) {
-		c.fx.t.ops->vector_bind(c.fx.t.ctx, c.vec[i], -1);
-		close(c.fd[i]);
-	}
-	avq_fx_teardown(&c.fx);
-	if (ret != TEST_SUCCESS)
-		fprintf(stderr, "  (on a %s device)\n",
-			strict ? "strict" : "default");
-	return ret;
+	return (*(cb_body *)arg)(container_of(fx, struct cb, fx));
 }
 
 /*
@@ -79,68 +51,9 @@ cb_run_one(cb_body body, bool strict)
 static int
 cb_run(cb_body body)
 {
-	int ret = cb_run_one(body, false);
+	struct cb c;
 
-	if (ret == TEST_SUCCESS)
-		ret = cb_run_one(body, true);
-	return ret;
-}
-
-/* The ack a failure must carry on this device. */
-static uint8_t
-cb_fail(const struct cb *c, uint8_t ack)
-{
-	return c->strict ? AVQ_ACK_ERR : ack;
-}
-
-/* An eventfd bound to @p v, closed (after unbinding) by cb_run. */
-static int
-cb_vector(struct cb *c, uint32_t v)
-{
-	int fd;
-
-	if (c->nfd == CB_MAX_FDS)
-		return -1;
-	fd = avq_fx_vector_fd(&c->fx, v);
-	if (fd < 0)
-		return -1;
-	c->fd[c->nfd] = fd;
-	c->vec[c->nfd] = v;
-	c->nfd++;
-	return fd;
-}
-
-static int
-cb_exec(struct cb *c, uint64_t id, uint16_t cls, uint16_t cmd,
-	const void *out, uint32_t out_len, void *in, uint32_t in_len,
-	struct rte_avq_result *res)
-{
-	memset(res, 0, sizeof(*res));
-	return rte_avq_aq_exec(c->fx.aq, id, cls, cmd, out, out_len, in,
-			       in_len, res, 0);
-}
-
-static uint64_t
-cb_delivered(struct cb *c, uint32_t v, uint32_t *data)
-{
-	struct rte_avq_dev_vector_info vi;
-
-	memset(&vi, 0, sizeof(vi));
-	if (rte_avq_dev_vector_info(c->fx.dev, v, &vi) < 0)
-		return UINT64_MAX;
-	if (data != NULL)
-		*data = vi.last_data;
-	return vi.count;
-}
-
-static uint8_t
-cb_status(struct cb *c, uint64_t id)
-{
-	uint8_t st = 0xff;
-
-	if (rte_avq_status_get(c->fx.aq, id, &st) < 0)
-		return 0xff;
-	return st;
+	return avq_fx_run_both(&c.fx, NULL, cb_call, &body);
 }
 
 /* Rings of @p size entries in DMA memory, laid out for rte_avq_vq_setup. */
@@ -219,7 +132,7 @@ cb_wait_doorbell(struct cb *c, uint64_t id,
 	unsigned int i;
 
 	for (i = 0; i < CB_WAIT_MS; i++) {
-		(void)cb_status(c, id);
+		(void)avq_fx_status(&c->fx, id);
 		if (rte_avq_dev_vdev_info(c->fx.dev, id, after) < 0)
 			return -ENOENT;
 		if (cb_doorbells(after) != cb_doorbells(before))
@@ -257,35 +170,35 @@ msi_pending_after_unmask(struct cb *c)
 	uint64_t id, n0;
 	int fd;
 
-	fd = cb_vector(c, vec);
+	fd = avq_fx_vector_fd(&c->fx, vec);
 	TEST_ASSERT(fd >= 0, "vector fd");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_set(c->fx.aq, id, 0, vec, data), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_enable(c->fx.aq, id, 0, true), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_mask(c->fx.aq, id, 0, true), "");
-	n0 = cb_delivered(c, vec, NULL);
+	n0 = avq_fx_vector_delivered(&c->fx, vec, NULL);
 	TEST_ASSERT_EQUAL(n0, 0, "nothing raised yet");
 
 	/* Two events while masked: recorded, not delivered. */
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, vec, NULL), 0, "delivered while masked");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vec, NULL), 0, "delivered while masked");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fd), 0, "eventfd while masked");
 
 	/* Unmask: the pending interrupt fires, once, with its data. */
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_mask(c->fx.aq, id, 0, false), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, vec, &got), 1, "pending not fired");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vec, &got), 1, "pending not fired");
 	TEST_ASSERT_EQUAL(got, data, "MSI data");
 	TEST_ASSERT_EQUAL(avq_fx_eventfd_count(fd), 1, "eventfd after unmask");
 
 	/* Nothing left pending: another mask/unmask cycle delivers nothing. */
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_mask(c->fx.aq, id, 0, true), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_mask(c->fx.aq, id, 0, false), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, vec, NULL), 1, "pending fired twice");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vec, NULL), 1, "pending fired twice");
 
 	/* Unmasked, an event is delivered at once. */
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, vec, NULL), 2, "unmasked event");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vec, NULL), 2, "unmasked event");
 	return TEST_SUCCESS;
 }
 
@@ -297,8 +210,8 @@ msi_reset_disables(struct cb *c)
 	const uint32_t vq_vec = 6, cfg_vec = 7;
 	uint64_t id;
 
-	TEST_ASSERT(cb_vector(c, vq_vec) >= 0, "");
-	TEST_ASSERT(cb_vector(c, cfg_vec) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, vq_vec) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, cfg_vec) >= 0, "");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_set(c->fx.aq, id, 0, vq_vec, 0x11), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_enable(c->fx.aq, id, 0, true), "");
@@ -308,8 +221,8 @@ msi_reset_disables(struct cb *c)
 	/* Both work before the reset. */
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_net_link_set(c->fx.dev, id, false), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, vq_vec, NULL), 1, "vq MSI before reset");
-	TEST_ASSERT_EQUAL(cb_delivered(c, cfg_vec, NULL), 1,
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vq_vec, NULL), 1, "vq MSI before reset");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, cfg_vec, NULL), 1,
 			  "config MSI before reset");
 
 	TEST_ASSERT_SUCCESS(rte_avq_reset(c->fx.aq, id), "reset");
@@ -317,11 +230,11 @@ msi_reset_disables(struct cb *c)
 	/* After it, neither fires. */
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_net_link_set(c->fx.dev, id, true), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, vq_vec, NULL), 1,
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, vq_vec, NULL), 1,
 			  "vq MSI still enabled after reset");
-	TEST_ASSERT_EQUAL(cb_delivered(c, cfg_vec, NULL), 1,
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, cfg_vec, NULL), 1,
 			  "config MSI still enabled after reset");
-	TEST_ASSERT_EQUAL(cb_status(c, id), 0, "device serves commands");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id), 0, "device serves commands");
 	return TEST_SUCCESS;
 }
 
@@ -340,17 +253,18 @@ msi_driver_allocates(struct cb *c)
 	uint64_t id, seq;
 	int i, n, set_at = -1, en_at = -1, vq_at = -1;
 
-	TEST_ASSERT(cb_vector(c, 8) >= 0, "");
-	TEST_ASSERT(cb_vector(c, 9) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, 8) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, 9) >= 0, "");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 
 	/* Without an entry there is nothing to enable: the device refuses. */
-	TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_VQ_ENABLE,
 				    &en, sizeof(en), NULL, 0, &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "vq MSI enable without entry");
-	TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "vq MSI enable without entry");
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_MSI, AVQ_MSI_CONFIG_ENABLE,
 				    &one, 1, NULL, 0, &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL),
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
 			  "config MSI enable without entry");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(c->fx.dev, &s0), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
@@ -382,14 +296,14 @@ msi_driver_allocates(struct cb *c)
 		    "order MSI_VQ_SET %d, MSI_VQ_ENABLE %d, VQ_ENABLE %d",
 		    set_at, en_at, vq_at);
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, 8, &got), 1, "vq interrupt");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 8, &got), 1, "vq interrupt");
 	TEST_ASSERT_EQUAL(got, 0x77, "vq MSI data");
 
 	/* Config space: entry, then enable, then it is used. */
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_set(c->fx.aq, id, 9, 0x88), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_enable(c->fx.aq, id, true), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_net_link_set(c->fx.dev, id, false), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, 9, &got), 1, "config interrupt");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 9, &got), 1, "config interrupt");
 	TEST_ASSERT_EQUAL(got, 0x88, "config MSI data");
 
 	/* An entry naming a vector the transport never bound delivers
@@ -416,8 +330,8 @@ msi_driver_polling(struct cb *c)
 	bool on = false;
 	int i, n;
 
-	TEST_ASSERT(cb_vector(c, 11) >= 0, "");
-	TEST_ASSERT(cb_vector(c, 12) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, 11) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, 12) >= 0, "");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 
 	/* A polled queue: the driver sends no MSI command at all. */
@@ -436,21 +350,21 @@ msi_driver_polling(struct cb *c)
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_set(c->fx.aq, id, 0, 11, 1), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_enable(c->fx.aq, id, 0, true), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, 11, NULL), 1, "enabled vq MSI");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 11, NULL), 1, "enabled vq MSI");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_vq_enable(c->fx.aq, id, 0, false), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_interrupt(c->fx.dev, id, 0), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, 11, NULL), 1, "disabled vq MSI fired");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 11, NULL), 1, "disabled vq MSI fired");
 
 	/* Same for the config interrupt. */
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_set(c->fx.aq, id, 12, 2), "");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_enable(c->fx.aq, id, true), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_net_link_set(c->fx.dev, id, false), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, 12, NULL), 1, "enabled config MSI");
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 12, NULL), 1, "enabled config MSI");
 	TEST_ASSERT_SUCCESS(rte_avq_msi_config_enable(c->fx.aq, id, false), "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_net_link_set(c->fx.dev, id, true), "");
-	TEST_ASSERT_EQUAL(cb_delivered(c, 12, NULL), 1,
+	TEST_ASSERT_EQUAL(avq_fx_vector_delivered(&c->fx, 12, NULL), 1,
 			  "disabled config MSI fired");
-	TEST_ASSERT_EQUAL(cb_status(c, id), 0, "device serves commands");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id), 0, "device serves commands");
 	return TEST_SUCCESS;
 }
 
@@ -474,21 +388,22 @@ vqaddr_devid_zero(struct cb *c)
 	a.descriptor_area = avq_to_le64(p.desc);
 	a.driver_area = avq_to_le64(p.driver);
 
-	TEST_ASSERT_SUCCESS(cb_exec(c, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_ADDR,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_ADDR,
 				    AVQ_VQ_ADDR_SET, &a, sizeof(a), NULL, 0,
 				    &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "VQ_ADDR_SET with device_id 0");
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "VQ_ADDR_SET with device_id 0");
 	TEST_ASSERT_EQUAL(res.in_len, 0, "in-data on failure");
 
 	/* Nothing landed on the managed device: its queue 0 still has no
 	 * address, so enabling it is refused. */
-	TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_VQ_ENABLE,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_VQ_ENABLE,
 				    AVQ_VQ_ENABLE_SET, &en, sizeof(en), NULL, 0,
 				    &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "queue got an address");
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL), "queue got an address");
 
 	/* The device still serves the same command for a managed device. */
-	TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_VQ_ADDR, AVQ_VQ_ADDR_SET,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_VQ_ADDR, AVQ_VQ_ADDR_SET,
 				    &a, sizeof(a), NULL, 0, &res), "");
 	TEST_ASSERT_EQUAL(res.ack, AVQ_ACK_OK, "VQ_ADDR_SET for the vdev");
 	return TEST_SUCCESS;
@@ -559,7 +474,7 @@ vqstatus_reset_zero(struct cb *c)
 	for (i = 0; i < vi.num_queues; i++) {
 		q.queue_index = avq_to_le16(i);
 		v = 0xee;
-		TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_VQ_ENABLE,
+		TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_VQ_ENABLE,
 					    AVQ_VQ_ENABLE_GET, &q, sizeof(q),
 					    &v, 1, &res), "");
 		TEST_ASSERT_EQUAL(res.ack, AVQ_ACK_OK, "q%u", i);
@@ -589,14 +504,16 @@ vqstatus_devid_zero(struct cb *c)
 	TEST_ASSERT_SUCCESS(rte_avq_vq_addr_set(c->fx.aq, id, 0, p.desc,
 						p.driver, p.device), "");
 
-	TEST_ASSERT_SUCCESS(cb_exec(c, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_ENABLE,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_ENABLE,
 				    AVQ_VQ_ENABLE_SET, &en, sizeof(en), NULL, 0,
 				    &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "ENABLE_SET device_id 0");
-	TEST_ASSERT_SUCCESS(cb_exec(c, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_ENABLE,
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "ENABLE_SET device_id 0");
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_ENABLE,
 				    AVQ_VQ_ENABLE_GET, &q, sizeof(q), &v, 1,
 				    &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "ENABLE_GET device_id 0");
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "ENABLE_GET device_id 0");
 	TEST_ASSERT_EQUAL(res.in_len, 0, "in-data on failure");
 
 	/* The managed device's queue is untouched, and still enables. */
@@ -630,7 +547,7 @@ vqstatus_driver_config_first(struct cb *c)
 	bool on = true;
 	int n;
 
-	TEST_ASSERT(cb_vector(c, 13) >= 0, "");
+	TEST_ASSERT(avq_fx_vector_fd(&c->fx, 13) >= 0, "");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
 
 	/* Driver: every field, then the enable, last. */
@@ -668,10 +585,11 @@ vqstatus_driver_config_first(struct cb *c)
 	TEST_ASSERT(!on, "q1 enabled");
 
 	/* Device: a queue without an address cannot be enabled. */
-	TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_VQ_ENABLE,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_VQ_ENABLE,
 				    AVQ_VQ_ENABLE_SET, &en, sizeof(en), NULL, 0,
 				    &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "enable without an address");
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "enable without an address");
 	TEST_ASSERT_SUCCESS(rte_avq_vq_enable_get(c->fx.aq, id, 1, &on), "");
 	TEST_ASSERT(!on, "q1 enabled without an address");
 	TEST_ASSERT_SUCCESS(rte_avq_vq_enable_get(c->fx.aq, id, 0, &on), "");
@@ -699,14 +617,14 @@ vqsize_devid_zero(struct cb *c)
 	TEST_ASSERT_SUCCESS(rte_avq_vq_size_get(c->fx.aq, id, 0, &before), "");
 	TEST_ASSERT_NOT_EQUAL(before, 64, "pick another size");
 
-	TEST_ASSERT_SUCCESS(cb_exec(c, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_SIZE,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_SIZE,
 				    AVQ_VQ_SIZE_SET, &s, sizeof(s), NULL, 0,
 				    &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "SIZE_SET device_id 0");
-	TEST_ASSERT_SUCCESS(cb_exec(c, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_SIZE,
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL), "SIZE_SET device_id 0");
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_SIZE,
 				    AVQ_VQ_SIZE_GET, &q, sizeof(q), &got,
 				    sizeof(got), &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "SIZE_GET device_id 0");
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL), "SIZE_GET device_id 0");
 	TEST_ASSERT_EQUAL(res.in_len, 0, "in-data on failure");
 
 	TEST_ASSERT_SUCCESS(rte_avq_vq_size_get(c->fx.aq, id, 0, &after), "");
@@ -763,20 +681,21 @@ vqnotify_no_address(struct cb *c)
 	for (i = 0; i < RTE_DIM(bad); i++) {
 		q.queue_index = avq_to_le16(bad[i]);
 		memset(&na, 0xa5, sizeof(na));
-		TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_VQ_NOTIFY,
+		TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_VQ_NOTIFY,
 					    AVQ_VQ_NOTIFY_GET, &q, sizeof(q),
 					    &na, sizeof(na), &res), "");
-		TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_RANGE), "queue %u", bad[i]);
+		TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_RANGE),
+				  "queue %u", bad[i]);
 		TEST_ASSERT_EQUAL(res.in_len, 0, "queue %u", bad[i]);
 	}
 	/* Nor do the queues of a destroyed device. */
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &dead), "create");
 	TEST_ASSERT_SUCCESS(rte_avq_vdev_destroy(c->fx.aq, dead, false), "");
 	q.queue_index = avq_to_le16(0);
-	TEST_ASSERT_SUCCESS(cb_exec(c, dead, AVQ_CLASS_VQ_NOTIFY,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, dead, AVQ_CLASS_VQ_NOTIFY,
 				    AVQ_VQ_NOTIFY_GET, &q, sizeof(q), &na,
 				    sizeof(na), &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_NOENT), "destroyed device");
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_NOENT), "destroyed device");
 
 	/* Every existing queue has one, inside its device's area. */
 	for (i = 0; i < vi.num_queues; i++) {
@@ -802,10 +721,11 @@ vqnotify_devid_zero(struct cb *c)
 	uint64_t id, addr = 0, size = 0;
 
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &id), "create");
-	TEST_ASSERT_SUCCESS(cb_exec(c, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_NOTIFY,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_VQ_NOTIFY,
 				    AVQ_VQ_NOTIFY_GET, &q, sizeof(q), &na,
 				    sizeof(na), &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "NOTIFY_GET device_id 0");
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "NOTIFY_GET device_id 0");
 	TEST_ASSERT_EQUAL(res.in_len, 0, "in-data on failure");
 	TEST_ASSERT_SUCCESS(rte_avq_vq_notify_get(c->fx.aq, id, 0, &addr,
 						  &size), "next command");
@@ -861,7 +781,7 @@ vqnotify_isolated(struct cb *c)
 					       sizeof(zero), true), -EFAULT,
 			  "B wrote A's doorbell (MMU mapping)");
 	rte_delay_us_sleep(5000);
-	(void)cb_status(c, a);
+	(void)avq_fx_status(&c->fx, a);
 	rte_delay_us_sleep(5000);
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vdev_info(c->fx.dev, a, &ia2), "");
 	TEST_ASSERT_EQUAL(cb_doorbells(&ia2), cb_doorbells(&ia),
@@ -935,21 +855,24 @@ mmu_devid_zero(struct cb *c)
 	TEST_ASSERT_SUCCESS(rte_avq_mmu_map(c->fx.aq, id, 0, 0x100000, 4096,
 					    dma, AVQ_MMU_F_READ), "");
 
-	TEST_ASSERT_SUCCESS(cb_exec(c, 0, AVQ_CLASS_MMU, AVQ_MMU_ENABLE, &one,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, 0, AVQ_CLASS_MMU, AVQ_MMU_ENABLE, &one,
 				    1, NULL, 0, &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "MMU_ENABLE device_id 0");
-	TEST_ASSERT_SUCCESS(cb_exec(c, 0, AVQ_CLASS_MMU, AVQ_MMU_ASID_SET, &as,
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "MMU_ENABLE device_id 0");
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, 0, AVQ_CLASS_MMU, AVQ_MMU_ASID_SET, &as,
 				    sizeof(as), NULL, 0, &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "MMU_ASID_SET device_id 0");
-	TEST_ASSERT_SUCCESS(cb_exec(c, 0, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m,
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "MMU_ASID_SET device_id 0");
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, 0, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m,
 				    sizeof(m), NULL, 0, &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "MMU_MAP device_id 0");
-	TEST_ASSERT_SUCCESS(cb_exec(c, 0, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &um,
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL), "MMU_MAP device_id 0");
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, 0, AVQ_CLASS_MMU, AVQ_MMU_UNMAP, &um,
 				    sizeof(um), NULL, 0, &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "MMU_UNMAP device_id 0");
-	TEST_ASSERT_SUCCESS(cb_exec(c, 0, AVQ_CLASS_MMU, AVQ_MMU_ERR_GET, NULL,
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL), "MMU_UNMAP device_id 0");
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, 0, AVQ_CLASS_MMU, AVQ_MMU_ERR_GET, NULL,
 				    0, &err, sizeof(err), &res), "");
-	TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_INVAL), "MMU_ERR_GET device_id 0");
+	TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_INVAL),
+			  "MMU_ERR_GET device_id 0");
 	TEST_ASSERT_EQUAL(res.in_len, 0, "in-data on failure");
 
 	/* The managed device kept its MMU state ... */
@@ -957,7 +880,7 @@ mmu_devid_zero(struct cb *c)
 	TEST_ASSERT(!vi.mmu_enabled, "MMU enabled by a device_id 0 command");
 	TEST_ASSERT_EQUAL(vi.mmu_mappings, 1, "mappings changed");
 	/* ... and the device still serves MMU commands for it. */
-	TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m,
+	TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_MAP, &m,
 				    sizeof(m), NULL, 0, &res), "");
 	TEST_ASSERT_EQUAL(res.ack, AVQ_ACK_OK, "MMU_MAP for the vdev");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vdev_info(c->fx.dev, id, &vi), "");
@@ -1001,9 +924,9 @@ mmu_map_overlap(struct cb *c)
 		m.iova_end = avq_to_le64(ov[i][1]);
 		m.dma_start = avq_to_le64(odma);
 		m.flags = avq_to_le32(AVQ_MMU_F_READ);
-		TEST_ASSERT_SUCCESS(cb_exec(c, id, AVQ_CLASS_MMU, AVQ_MMU_MAP,
+		TEST_ASSERT_SUCCESS(avq_fx_exec(&c->fx, id, AVQ_CLASS_MMU, AVQ_MMU_MAP,
 					    &m, sizeof(m), NULL, 0, &res), "");
-		TEST_ASSERT_EQUAL(res.ack, cb_fail(c, AVQ_ACK_EXIST),
+		TEST_ASSERT_EQUAL(res.ack, avq_fx_want_ack(&c->fx, AVQ_ACK_EXIST),
 				  "[0x%" PRIx64 ", 0x%" PRIx64 "]", ov[i][0],
 				  ov[i][1]);
 	}
@@ -1049,12 +972,12 @@ mmu_fail_sets_status(struct cb *c)
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &a), "create");
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &other), "create");
 	TEST_ASSERT_SUCCESS(rte_avq_mmu_enable(c->fx.aq, a, true), "");
-	TEST_ASSERT_EQUAL(cb_status(c, a) & both, 0, "before the fault");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, a) & both, 0, "before the fault");
 	TEST_ASSERT_EQUAL(rte_avq_dev_vdev_dma(c->fx.dev, a, 1,
 					       CB_IOVA_UNMAPPED, buf,
 					       sizeof(buf), false), -EFAULT,
 			  "DMA through no mapping");
-	TEST_ASSERT_EQUAL(cb_status(c, a) & both, both, "status after fault");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, a) & both, both, "status after fault");
 	TEST_ASSERT_SUCCESS(cb_mmu_err(c, a, &e), "");
 	TEST_ASSERT_EQUAL(avq_le32(e.reason), AVQ_MMU_ERR_NON_EXIST, "");
 	TEST_ASSERT_EQUAL(avq_le16(e.queue_index), 1, "");
@@ -1064,7 +987,7 @@ mmu_fail_sets_status(struct cb *c)
 			  CB_IOVA_UNMAPPED + sizeof(buf) - 1, "");
 	TEST_ASSERT_EQUAL(avq_le32(e.flags), AVQ_MMU_F_READ, "");
 	/* Only that device. */
-	TEST_ASSERT_EQUAL(cb_status(c, other), 0, "other device faulted");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, other), 0, "other device faulted");
 
 	/* (2) DRIVER_OK with an enabled queue whose rings are not mapped. */
 	TEST_ASSERT_SUCCESS(avq_fx_create_net(&c->fx, &b), "create");
@@ -1076,12 +999,12 @@ mmu_fail_sets_status(struct cb *c)
 	p.driver = 0x101000;
 	p.device = 0x102000;
 	TEST_ASSERT_SUCCESS(rte_avq_vq_setup(c->fx.aq, b, 0, &p), "");
-	TEST_ASSERT_EQUAL(cb_status(c, b) & both, 0, "before DRIVER_OK");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, b) & both, 0, "before DRIVER_OK");
 	/* The ack of this STATUS_SET is not the point; the status is. */
 	(void)rte_avq_status_set(c->fx.aq, b, AVQ_STATUS_ACKNOWLEDGE |
 				 AVQ_STATUS_DRIVER | AVQ_STATUS_FEATURES_OK |
 				 AVQ_STATUS_DRIVER_OK);
-	TEST_ASSERT_EQUAL(cb_status(c, b) & both, both,
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, b) & both, both,
 			  "DRIVER_OK with unmapped rings");
 	TEST_ASSERT_SUCCESS(cb_mmu_err(c, b, &e), "");
 	TEST_ASSERT_EQUAL(avq_le32(e.reason), AVQ_MMU_ERR_NON_EXIST, "");
@@ -1089,7 +1012,7 @@ mmu_fail_sets_status(struct cb *c)
 	TEST_ASSERT(avq_le64(e.iova_start) >= 0x100000 &&
 		    avq_le64(e.iova_start) < 0x103000,
 		    "fault at 0x%" PRIx64, avq_le64(e.iova_start));
-	TEST_ASSERT_EQUAL(cb_status(c, other), 0, "other device faulted");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, other), 0, "other device faulted");
 	return TEST_SUCCESS;
 }
 
@@ -1124,7 +1047,7 @@ mmu_reset_disables(struct cb *c)
 						 sizeof(rd), false),
 			    "DMA with the MMU off");
 	TEST_ASSERT_EQUAL(rd[0], 0x3c, "");
-	TEST_ASSERT_EQUAL(cb_status(c, id), 0, "status after reset");
+	TEST_ASSERT_EQUAL(avq_fx_status(&c->fx, id), 0, "status after reset");
 	return TEST_SUCCESS;
 }
 
@@ -1260,7 +1183,7 @@ mmu_driver_err_query(struct cb *c)
 					    dma, AVQ_MMU_F_READ), "");
 	TEST_ASSERT_EQUAL(rte_avq_dev_vdev_dma(c->fx.dev, id, 1, 0x100010, wr,
 					       sizeof(wr), true), -EFAULT, "");
-	TEST_ASSERT(cb_status(c, id) & AVQ_STATUS_DEVICE_MMU_FAIL, "");
+	TEST_ASSERT(avq_fx_status(&c->fx, id) & AVQ_STATUS_DEVICE_MMU_FAIL, "");
 
 	TEST_ASSERT_SUCCESS(cb_mmu_err(c, id, &e), "driver query");
 	TEST_ASSERT_EQUAL(avq_le32(e.reason), AVQ_MMU_ERR_ACC_VIOLATION, "");

@@ -129,7 +129,7 @@ test_dev_params(void)
 }
 
 static int
-windows_body(struct avq_fx *fx)
+windows_body(struct avq_fx *fx, void *arg __rte_unused)
 {
 	uint8_t *mem;
 	uint64_t dma;
@@ -163,12 +163,8 @@ static int
 test_dev_dma_windows(void)
 {
 	struct avq_fx fx;
-	int ret;
 
-	TEST_ASSERT_SUCCESS(avq_fx_setup(&fx, NULL), "");
-	ret = windows_body(&fx);
-	avq_fx_teardown(&fx);
-	return ret;
+	return avq_fx_run(&fx, NULL, windows_body, NULL);
 }
 
 static int
@@ -219,7 +215,7 @@ test_dev_multi_aq(void)
 }
 
 static int
-restart_body(struct avq_fx *fx)
+restart_body(struct avq_fx *fx, void *arg __rte_unused)
 {
 	uint64_t id, caps;
 	uint8_t st;
@@ -240,12 +236,8 @@ static int
 test_dev_restart(void)
 {
 	struct avq_fx fx;
-	int ret;
 
-	TEST_ASSERT_SUCCESS(avq_fx_setup(&fx, NULL), "");
-	ret = restart_body(&fx);
-	avq_fx_teardown(&fx);
-	return ret;
+	return avq_fx_run(&fx, NULL, restart_body, NULL);
 }
 
 REGISTER_AVQ_TEST(dev_idle_no_spin_autotest, test_dev_idle_no_spin);
