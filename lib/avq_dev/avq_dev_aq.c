@@ -110,6 +110,9 @@ ctl_aq_enable(struct rte_avq_dev *d, void *arg)
 	void *desc, *avail, *used;
 
 	if (!a->on) {
+		/* Held completions (fault injection) name chains of the ring
+		 * the driver is taking back: never write them. */
+		avq_fault_forget_aq(d, a->aq);
 		q->enabled = false;
 		q->desc = NULL;
 		q->avail = NULL;
@@ -414,6 +417,9 @@ aq_exec_chain(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 		te.malformed = 1;
 		ack = AVQ_ACK_INVAL;
 		AVQ_DEV_LOG(DEBUG, d, "AQ %u: chain %u malformed", aqn, head);
+	} else if (d->fault.active &&
+		   avq_fault_fail(d, te.class_id, te.command, &ack)) {
+		/* Fault injection: not executed, the configured ack. */
 	} else {
 		c.device_id = te.device_id;
 		c.class_id = te.class_id;
@@ -442,14 +448,47 @@ aq_exec_chain(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 
 /* ---- Device thread: one queue ---- */
 
+void
+avq_aq_used_put(struct rte_avq_dev *d, uint16_t aq, uint16_t id, uint32_t len)
+{
+	struct avq_dev_aq *q = &d->aq[aq];
+	struct avq_used_elem *ue;
+
+	/* Entries go in completion order, which need not be avail order
+	 * (virtio 1.x 2.7: no VIRTIO_F_IN_ORDER on the AQ). */
+	ue = &q->used->ring[q->used_idx & (q->size - 1)];
+	ue->id = avq_to_le32(id);
+	ue->len = avq_to_le32(len);
+	q->used_idx++;
+	/* U1: publishes the used element, ack and in-data; pairs with the
+	 * driver's acquire load of used->idx. */
+	__atomic_store_n(ring_idx_p(q->used), avq_to_le16(q->used_idx),
+			 __ATOMIC_RELEASE);
+}
+
+void
+avq_aq_used_signal(struct rte_avq_dev *d, uint16_t aq)
+{
+	struct avq_dev_aq *q = &d->aq[aq];
+	uint16_t flags;
+
+	/* F2: orders the used->idx store before the avail->flags load;
+	 * pairs with the driver's full fence between clearing
+	 * VRING_AVAIL_F_NO_INTERRUPT and re-reading used->idx. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	flags = avq_le16(__atomic_load_n(ring_flags_p(q->avail),
+					 __ATOMIC_RELAXED));
+	if (!(flags & AVQ_AVAIL_F_NO_INTERRUPT) && q->call_fd >= 0)
+		eventfd_write(q->call_fd, 1);
+}
+
 unsigned int
 avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 {
 	struct avq_dev_aq *q = &d->aq[aq];
 	uint16_t avail_idx, pending, n, k, head, mask = q->size - 1;
-	struct avq_used_elem *ue;
+	unsigned int written = 0;
 	uint32_t len;
-	uint16_t flags;
 
 	/* A2: pairs with the driver's release store of avail->idx: the
 	 * ring entries and descriptors it wrote before are visible. */
@@ -469,22 +508,15 @@ avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 		head = avq_le16(q->avail->ring[q->last_avail & mask]);
 		q->last_avail++;
 		len = aq_exec_chain(d, aq, head, s);
-		ue = &q->used->ring[q->used_idx & mask];
-		ue->id = avq_to_le32(head);
-		ue->len = avq_to_le32(len);
-		q->used_idx++;
-		/* U1: publishes the used element, ack and in-data; pairs
-		 * with the driver's acquire load of used->idx. */
-		__atomic_store_n(ring_idx_p(q->used), avq_to_le16(q->used_idx),
-				 __ATOMIC_RELEASE);
+		/* Fault injection may hold or drop the completion (and then
+		 * writes and signals it itself). */
+		if (d->fault.active &&
+		    avq_fault_stage(d, aq, head, len) != AVQ_STAGE_NOW)
+			continue;
+		avq_aq_used_put(d, aq, head, len);
+		written++;
 	}
-	/* F2: orders the used->idx store before the avail->flags load;
-	 * pairs with the driver's full fence between clearing
-	 * VRING_AVAIL_F_NO_INTERRUPT and re-reading used->idx. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	flags = avq_le16(__atomic_load_n(ring_flags_p(q->avail),
-					 __ATOMIC_RELAXED));
-	if (!(flags & AVQ_AVAIL_F_NO_INTERRUPT) && q->call_fd >= 0)
-		eventfd_write(q->call_fd, 1);
+	if (written != 0)
+		avq_aq_used_signal(d, aq);
 	return n;
 }

@@ -77,13 +77,39 @@ vq_index(const struct avq_cmd_ctx *c, uint16_t *q)
 
 /* ---- Management device: CAP, VDEV, AQ_INFO ---- */
 
+/* Last extension class a CAP bit can announce (bit 63). */
+#define EXT_CLASS_LAST	(AVQ_CLASS_EXT_FIRST + 63 - AVQ_CAP_F_EXT(AVQ_CLASS_EXT_FIRST))
+
+/*
+ * Whether this device offers extension class @p class_id. The same answer
+ * sets the CAP bit and admits the class in the dispatcher: a class whose
+ * bit is clear is UNSUPP (protocol guide, Extension classes).
+ */
+static bool
+ext_offered(const struct rte_avq_dev *d, uint16_t class_id)
+{
+	switch (class_id) {
+	case AVQ_CLASS_AQ_INFO:
+	case AVQ_CLASS_MMU_RESV:
+		return true;
+	case AVQ_CLASS_MMU_BATCH:
+		return d->params.mmu_batch;
+	default:
+		return false;
+	}
+}
+
 static uint8_t
 cmd_cap_get(struct avq_cmd_ctx *c)
 {
+	uint64_t caps = RTE_BIT64(AVQ_CAP_F_VDEV);
+	uint16_t cls;
+
 	/* RFC values are bit numbers; extensions are announced by CAP bit. */
-	return reply_le64(c, RTE_BIT64(AVQ_CAP_F_VDEV) |
-			     RTE_BIT64(AVQ_CAP_F_EXT(AVQ_CLASS_AQ_INFO)) |
-			     RTE_BIT64(AVQ_CAP_F_EXT(AVQ_CLASS_MMU_RESV)));
+	for (cls = AVQ_CLASS_EXT_FIRST; cls <= EXT_CLASS_LAST; cls++)
+		if (ext_offered(c->dev, cls))
+			caps |= RTE_BIT64(AVQ_CAP_F_EXT(cls));
+	return reply_le64(c, caps);
 }
 
 static uint8_t
@@ -590,11 +616,17 @@ static const struct avq_cmd_desc cmd_table[] = {
 	    sizeof(struct avq_mmu_unmap_asid), 0, avq_cmd_mmu_unmap),
 	ROW(AVQ_CLASS_MMU, AVQ_MMU_ERR_GET, VDEV, 0, 0,
 	    sizeof(struct avq_mmu_err), avq_cmd_mmu_err_get),
-	/* Extensions (CAP bits AVQ_CAP_F_EXT(64), AVQ_CAP_F_EXT(65)). */
+	/* Extensions (CAP bits AVQ_CAP_F_EXT(class), see ext_offered()). */
 	ROW(AVQ_CLASS_AQ_INFO, AVQ_AQ_INFO_GET, MGMT, 0, 0,
 	    sizeof(struct avq_aq_info), cmd_aq_info_get),
 	ROW(AVQ_CLASS_MMU_RESV, AVQ_MMU_RESV_GET, VDEV, 0, 0,
 	    sizeof(struct avq_mmu_resv_hdr), avq_cmd_mmu_resv_get),
+	/* CAP bit AVQ_CAP_F_EXT(66) when params.mmu_batch; the handlers
+	 * check that out-data holds exactly count entries. */
+	ROW(AVQ_CLASS_MMU_BATCH, AVQ_MMU_BATCH_MAP, VDEV,
+	    sizeof(struct avq_mmu_batch_hdr), ANY, 0, avq_cmd_mmu_batch_map),
+	ROW(AVQ_CLASS_MMU_BATCH, AVQ_MMU_BATCH_UNMAP, VDEV,
+	    sizeof(struct avq_mmu_batch_hdr), ANY, 0, avq_cmd_mmu_batch_unmap),
 };
 
 static const struct avq_cmd_desc *
@@ -614,6 +646,10 @@ static uint8_t
 cmd_check(struct avq_cmd_ctx *c, const struct avq_cmd_desc *cd)
 {
 	if (cd == NULL)
+		return AVQ_ACK_UNSUPP;
+	/* An extension the device does not announce does not exist. */
+	if (cd->class_id >= AVQ_CLASS_EXT_FIRST &&
+	    !ext_offered(c->dev, cd->class_id))
 		return AVQ_ACK_UNSUPP;
 	/* RFC admin VQ: CAP and VDEV_CREATE MUST fail for a non-zero
 	 * device_id; every per-device class MUST fail for device_id 0. */

@@ -72,6 +72,7 @@ rte_avq_dev_params_init(struct rte_avq_dev_params *p)
 	p->strict = false;
 	p->regcap = false;
 	p->pasid = true;
+	p->mmu_batch = true;
 	p->idle = RTE_AVQ_DEV_IDLE_ADAPTIVE;
 	p->poll_us = 200;
 	p->cpu = -1;
@@ -178,6 +179,8 @@ dev_free(struct rte_avq_dev *d)
 		close(d->ctl_fd);
 	if (d->epfd >= 0)
 		close(d->epfd);
+	/* Held completions (fault injection) die with their queues. */
+	avq_fault_fini(d);
 	free(d->vectors);
 	free(d->vdevs);
 	pthread_mutex_destroy(&d->ctl_lock);
@@ -207,6 +210,7 @@ rte_avq_dev_create(const struct rte_avq_dev_params *p)
 		return NULL;
 	}
 	d->params = *p;
+	avq_fault_init(d);
 	d->epfd = -1;
 	d->ctl_fd = -1;
 	for (i = 0; i < RTE_AVQ_DEV_MAX_AQS; i++) {
@@ -375,7 +379,8 @@ static void
 dev_sleep(struct rte_avq_dev *d)
 {
 	struct epoll_event ev[RTE_AVQ_DEV_MAX_AQS + 1];
-	int n, i;
+	int timeout = AVQ_DEV_IDLE_TIMEOUT_MS, n, i;
+	uint64_t deadline, now;
 
 	__atomic_store_n(&d->sleeping, true, __ATOMIC_RELAXED);
 	avq_aq_no_notify(d, false);
@@ -383,12 +388,25 @@ dev_sleep(struct rte_avq_dev *d)
 	 * store and its used->flags load, and with the release store of
 	 * ctl_seq (C1) followed by the eventfd write. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (avq_aq_has_work(d) ||
+	/* A held completion (fault injection) is work pending at its
+	 * release time: sleep no longer than that. */
+	deadline = avq_fault_deadline(d);
+	if (deadline != UINT64_MAX) {
+		now = now_ns();
+		if (deadline <= now)
+			timeout = 0;
+		else if (deadline - now < (uint64_t)timeout * 1000000)
+			timeout = (int)((deadline - now + 999999) / 1000000);
+	}
+	/* A stalled device ignores its AQs: chains waiting there are no
+	 * reason to stay awake (kicks still wake it, and then it sleeps
+	 * again). */
+	if ((!avq_fault_stalled(d) && avq_aq_has_work(d)) || timeout == 0 ||
 	    __atomic_load_n(&d->ctl_seq, __ATOMIC_ACQUIRE) != d->ctl_done ||
 	    __atomic_load_n(&d->stop_req, __ATOMIC_ACQUIRE)) {
 		n = 0;
 	} else {
-		n = epoll_wait(d->epfd, ev, RTE_DIM(ev), AVQ_DEV_IDLE_TIMEOUT_MS);
+		n = epoll_wait(d->epfd, ev, RTE_DIM(ev), timeout);
 		for (i = 0; i < n; i++)
 			drain_fd(ev[i].data.u32 == UINT32_MAX ? d->ctl_fd :
 				 d->aq[ev[i].data.u32].kick_fd);
@@ -427,9 +445,13 @@ dev_thread(void *varg)
 	while (!__atomic_load_n(&d->stop_req, __ATOMIC_ACQUIRE)) {
 		t0 = now_ns();
 		work = 0;
-		for (i = 0; i < d->params.num_aqs; i++)
-			if (d->aq[i].enabled)
-				work += avq_aq_poll(d, i, s);
+		/* Fault injection: a stalled device serves no AQ. */
+		if (!avq_fault_stalled(d))
+			for (i = 0; i < d->params.num_aqs; i++)
+				if (d->aq[i].enabled)
+					work += avq_aq_poll(d, i, s);
+		if (d->fault.active)
+			work += avq_fault_release(d);
 		work += avq_vdev_doorbells(d);
 		if (dev_run_ctl(d))
 			work++;

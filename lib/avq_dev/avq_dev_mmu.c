@@ -13,7 +13,13 @@
  * mappings, not the ASIDs virtqueues may name. Within one address space the
  * mappings are kept in an array sorted by iova_start; they are disjoint
  * (MAP refuses any intersection), so their iova_end values are sorted too
- * and a single binary search on iova_end answers lookup, overlap and insert.
+ * and a single binary search on iova_end answers lookup and overlap.
+ *
+ * MMU_MAP and MMU_UNMAP, and the batched forms of extension class 66
+ * (MMU_BATCH), share one set of checks and one apply step each: a single
+ * command is a batch of one. New mappings are merged into the array in one
+ * pass and removals compact it in one pass, so a batch of n entries costs
+ * O(n log n + count), not n array insertions.
  *
  * Memory comes from libc, not rte_malloc: the model also runs in a device
  * daemon, and mapping tables are per-device control-path state.
@@ -113,18 +119,20 @@ mmu_insert_pos(const struct avq_mmu_as *as, uint64_t start, uint64_t end,
 	return 0;
 }
 
-/* Make room for one more mapping; -ENOSPC at the limit, -ENOMEM. */
+/* Make room for @p n more mappings; -ENOSPC past the limit, -ENOMEM. */
 static int
-mmu_reserve(struct avq_mmu_as *as, uint32_t max_mappings)
+mmu_reserve(struct avq_mmu_as *as, uint32_t max_mappings, uint32_t n)
 {
 	struct avq_mmu_mapping *p;
-	uint64_t ncap;
+	uint64_t need = (uint64_t)as->count + n, ncap;
 
-	if (as->count >= max_mappings)
+	if (need > max_mappings)
 		return -ENOSPC;
-	if (as->count < as->cap)
+	if (need <= as->cap)
 		return 0;
 	ncap = as->cap ? (uint64_t)as->cap * 2 : AVQ_MMU_MAP_CAP_MIN;
+	if (ncap < need)
+		ncap = need;
 	if (ncap > max_mappings)
 		ncap = max_mappings;
 	p = realloc(as->map, ncap * sizeof(*p));
@@ -135,36 +143,66 @@ mmu_reserve(struct avq_mmu_as *as, uint32_t max_mappings)
 	return 0;
 }
 
-/* Insert at @p pos (from mmu_insert_pos; room from mmu_reserve). */
+/*
+ * Merge @p n sorted entries that intersect nothing (each checked with
+ * mmu_insert_pos) into the array, whose room mmu_reserve() made: one pass
+ * from the top, so a batch costs O(count + n), not n inserts.
+ */
 static void
-mmu_insert_at(struct avq_mmu_as *as, uint32_t pos,
-	      const struct avq_mmu_mapping *e)
+mmu_merge(struct avq_mmu_as *as, const struct avq_mmu_mapping *e, uint32_t n)
 {
-	memmove(&as->map[pos + 1], &as->map[pos],
-		(size_t)(as->count - pos) * sizeof(as->map[0]));
-	as->map[pos] = *e;
-	as->count++;
+	uint32_t i = as->count, j = n, k = as->count + n;
+
+	while (j > 0) {
+		if (i > 0 && as->map[i - 1].iova_start > e[j - 1].iova_start)
+			as->map[--k] = as->map[--i];
+		else
+			as->map[--k] = e[--j];
+	}
+	/* map[0, i) did not move: it lies below every new entry. */
+	as->count += n;
 }
 
+/* An inclusive IOVA range of an UNMAP request. */
+struct mmu_range {
+	uint64_t start;
+	uint64_t end;
+};
+
 /*
- * Remove every mapping that intersects [start, end], whole (RFC admin VQ,
- * MMU_UNMAP: "unmap all the mapped I/O Virtual Address ranges that are
- * intersected with the range"; a mapping is never split). Returns how many.
+ * Remove every mapping that intersects one of @p n sorted, disjoint ranges,
+ * whole (RFC admin VQ, MMU_UNMAP: "unmap all the mapped I/O Virtual Address
+ * ranges that are intersected with the range"; a mapping is never split).
+ * One compaction pass from the first candidate. Returns how many.
  */
 static uint32_t
-mmu_remove_range(struct avq_mmu_as *as, uint64_t start, uint64_t end)
+mmu_remove_ranges(struct avq_mmu_as *as, const struct mmu_range *r,
+		  uint32_t n)
 {
-	uint32_t i = mmu_lower_bound(as, start);
-	uint32_t j = i;
+	uint32_t i = mmu_lower_bound(as, r[0].start), k = i, j = 0, removed;
+	const struct avq_mmu_mapping *e;
 
-	while (j < as->count && as->map[j].iova_start <= end)
-		j++;
-	if (j == i)
-		return 0;
-	memmove(&as->map[i], &as->map[j],
-		(size_t)(as->count - j) * sizeof(as->map[0]));
-	as->count -= j - i;
-	return j - i;
+	for (; i < as->count; i++) {
+		e = &as->map[i];
+		/* Ranges wholly below this mapping are below every later
+		 * one too (both sides are sorted and disjoint). */
+		while (j < n && r[j].end < e->iova_start)
+			j++;
+		if (j == n)
+			break;
+		if (r[j].start <= e->iova_end)
+			continue;	/* intersects: dropped */
+		if (k != i)
+			as->map[k] = *e;
+		k++;
+	}
+	if (i < as->count && k != i)
+		memmove(&as->map[k], &as->map[i],
+			(size_t)(as->count - i) * sizeof(as->map[0]));
+	k += as->count - i;
+	removed = as->count - k;
+	as->count = k;
+	return removed;
 }
 
 /* ---- Life cycle ---- */
@@ -222,12 +260,182 @@ avq_mmu_count(const struct avq_mmu *m)
 	return n;
 }
 
-/* ---- Shared request checks ---- */
+/* ---- Shared request checks (MMU_MAP/UNMAP and MMU_BATCH) ---- */
 
 static bool
 mmu_hits_resv(uint64_t start, uint64_t end)
 {
 	return start <= AVQ_MMU_RESV_MSI_END && end >= AVQ_MMU_RESV_MSI_START;
+}
+
+/*
+ * Range rule of MAP and UNMAP. @p what and @p idx name the request in the
+ * log (the command, and the entry of a batch).
+ */
+static uint8_t
+mmu_range_check(const struct avq_cmd_ctx *c, const char *what, uint32_t idx,
+		uint64_t start, uint64_t end)
+{
+	/* virtio-iommu v0.7, MAP: "virt_end MUST be strictly greater than
+	 * virt_start" (DESIGN); covers empty and inverted ranges. The same
+	 * rule holds for UNMAP.
+	 */
+	if (end <= start) {
+		AVQ_DEV_LOG(DEBUG, c->dev, "vdev %" PRIu64 ": %s entry %" PRIu32
+			    ": bad range [0x%" PRIx64 ", 0x%" PRIx64 "]",
+			    c->vdev->id, what, idx, start, end);
+		return AVQ_ACK_INVAL;
+	}
+	return AVQ_ACK_OK;
+}
+
+/* Everything a new mapping must satisfy on its own. */
+static uint8_t
+mmu_map_check(const struct avq_cmd_ctx *c, const char *what, uint32_t idx,
+	      const struct avq_mmu_mapping *e)
+{
+	struct rte_avq_dev *d = c->dev;
+	uint64_t id = c->vdev->id;
+	uint8_t ack;
+
+	ack = mmu_range_check(c, what, idx, e->iova_start, e->iova_end);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	/* virtio-iommu v0.7: "If a flag or combination of flag isn't
+	 * supported, the device MAY set ... VIRTIO_IOMMU_S_UNSUPP"; creating
+	 * a mapping with flags the device does not understand "may introduce
+	 * a security hazard".
+	 */
+	if (e->flags & ~AVQ_MMU_F_MASK) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": %s entry %" PRIu32
+			    ": unknown flags 0x%" PRIx32, id, what, idx,
+			    e->flags);
+		return AVQ_ACK_UNSUPP;
+	}
+	/* A mapping that allows neither reads nor writes is useless to a
+	 * device that only does DMA: treat it as a malformed request.
+	 */
+	if (!(e->flags & (AVQ_MMU_F_READ | AVQ_MMU_F_WRITE))) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": %s entry %" PRIu32
+			    ": flags 0x%" PRIx32 " allow no access", id, what,
+			    idx, e->flags);
+		return AVQ_ACK_INVAL;
+	}
+	/* virtio-iommu v0.7: "Unless needed by mapped MSIs, the device isn't
+	 * required to support the MMIO flag". This device reports its MSI
+	 * doorbell as a reserved region instead and maps no device registers.
+	 * EXEC is accepted and has no effect: the device never executes.
+	 */
+	if (e->flags & AVQ_MMU_F_MMIO) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": %s entry %" PRIu32
+			    ": MMIO unsupported", id, what, idx);
+		return AVQ_ACK_UNSUPP;
+	}
+	/* The DMA range [dma_start, dma_start + (end - start)] must exist. */
+	if (e->dma_start > UINT64_MAX - (e->iova_end - e->iova_start)) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": %s entry %" PRIu32
+			    ": DMA range wraps", id, what, idx);
+		return AVQ_ACK_RANGE;
+	}
+	/* virtio-iommu v0.7, RESV_MEM: the driver "should neither use these
+	 * virtual addresses in a MAP request"; DESIGN: they cannot be mapped.
+	 */
+	if (mmu_hits_resv(e->iova_start, e->iova_end)) {
+		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": %s entry %" PRIu32
+			    ": hits the reserved MSI region", id, what, idx);
+		return AVQ_ACK_RANGE;
+	}
+	return AVQ_ACK_OK;
+}
+
+/*
+ * Map @p n entries into @p asid, all or nothing. The entries passed
+ * mmu_map_check(), are sorted by iova_start and do not intersect each
+ * other. Nothing changes unless the ack is OK.
+ */
+static uint8_t
+mmu_map_apply(struct avq_cmd_ctx *c, const char *what, uint64_t asid,
+	      const struct avq_mmu_mapping *e, uint32_t n)
+{
+	struct rte_avq_dev *d = c->dev;
+	struct avq_vdev *v = c->vdev;
+	struct avq_mmu *m = &v->mmu;
+	struct avq_mmu_as *as;
+	bool new_as = false;
+	uint32_t i, pos;
+	int ret;
+
+	as = mmu_as_find(m, asid);
+	if (as != NULL) {
+		/* RFC admin VQ, Device MMU: "MUST fail the
+		 * VIRTIO_ADMIN_VQ_CTRL_MMU_MAP command if the iova range is
+		 * intersected with a existing range". A binary search per
+		 * entry: O(n log count).
+		 */
+		for (i = 0; i < n; i++) {
+			if (mmu_insert_pos(as, e[i].iova_start, e[i].iova_end,
+					   &pos) == 0)
+				continue;
+			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": %s [0x%" PRIx64
+				    ", 0x%" PRIx64 "] overlaps in ASID %" PRIu64,
+				    v->id, what, e[i].iova_start,
+				    e[i].iova_end, asid);
+			return AVQ_ACK_EXIST;
+		}
+	} else {
+		if (m->num_as >= d->params.max_asids) {
+			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": %s: %" PRIu32
+				    " ASIDs in use, no room for ASID %" PRIu64,
+				    v->id, what, m->num_as, asid);
+			return AVQ_ACK_NOSPC;
+		}
+		as = &m->as[m->num_as];
+		memset(as, 0, sizeof(*as));
+		as->asid = asid;
+		as->used = true;
+		m->num_as++;
+		new_as = true;
+	}
+
+	ret = mmu_reserve(as, d->params.max_mappings, n);
+	if (ret < 0) {
+		if (ret == -ENOMEM)
+			AVQ_DEV_LOG(ERR, d, "vdev %" PRIu64 ": no memory for MMU"
+				    " mappings", v->id);
+		else
+			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": %s: ASID %"
+				    PRIu64 " holds %" PRIu32 " mappings, %"
+				    PRIu32 " more exceed the limit %" PRIu32,
+				    v->id, what, asid, as->count, n,
+				    d->params.max_mappings);
+		/* Failure leaves the table as it was. */
+		if (new_as)
+			mmu_as_release(m, as);
+		return AVQ_ACK_NOSPC;
+	}
+	mmu_merge(as, e, n);
+	return AVQ_ACK_OK;
+}
+
+/*
+ * Remove from @p asid every mapping that intersects one of @p n sorted,
+ * disjoint ranges (each passed mmu_range_check()).
+ */
+static void
+mmu_unmap_apply(struct avq_cmd_ctx *c, uint64_t asid,
+		const struct mmu_range *r, uint32_t n)
+{
+	struct avq_mmu *m = &c->vdev->mmu;
+	struct avq_mmu_as *as = mmu_as_find(m, asid);
+
+	/* virtio-iommu v0.7 semantics: unmapping nothing (including an ASID
+	 * that holds no mapping) succeeds.
+	 */
+	if (as == NULL)
+		return;
+	mmu_remove_ranges(as, r, n);
+	if (as->count == 0)
+		mmu_as_release(m, as);
 }
 
 /* ---- AQ handlers (class AVQ_CLASS_MMU, AVQ_CLASS_MMU_RESV) ---- */
@@ -286,16 +494,10 @@ avq_cmd_mmu_asid_set(struct avq_cmd_ctx *c)
 uint8_t
 avq_cmd_mmu_map(struct avq_cmd_ctx *c)
 {
-	struct rte_avq_dev *d = c->dev;
-	struct avq_vdev *v = c->vdev;
-	struct avq_mmu *m = &v->mmu;
 	struct avq_mmu_map_asid req;
 	struct avq_mmu_mapping e;
-	struct avq_mmu_as *as;
 	uint64_t asid = 0;
-	uint32_t pos;
-	bool new_as = false;
-	int ret;
+	uint8_t ack;
 
 	/* 28 bytes: RFC layout, ASID 0; 36 bytes: trailing le64 asid
 	 * (DESIGN extension). Anything in between is malformed.
@@ -311,112 +513,19 @@ avq_cmd_mmu_map(struct avq_cmd_ctx *c)
 	e.dma_start = rte_le_to_cpu_64(req.map.dma_start);
 	e.flags = rte_le_to_cpu_32(req.map.flags);
 
-	/* virtio-iommu v0.7, MAP: "virt_end MUST be strictly greater than
-	 * virt_start" (DESIGN); covers empty and inverted ranges.
-	 */
-	if (e.iova_end <= e.iova_start) {
-		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP bad range [0x%"
-			    PRIx64 ", 0x%" PRIx64 "]", v->id, e.iova_start,
-			    e.iova_end);
-		return AVQ_ACK_INVAL;
-	}
-	/* virtio-iommu v0.7: "If a flag or combination of flag isn't
-	 * supported, the device MAY set ... VIRTIO_IOMMU_S_UNSUPP"; creating
-	 * a mapping with flags the device does not understand "may introduce
-	 * a security hazard".
-	 */
-	if (e.flags & ~AVQ_MMU_F_MASK) {
-		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP unknown flags 0x%"
-			    PRIx32, v->id, e.flags);
-		return AVQ_ACK_UNSUPP;
-	}
-	/* A mapping that allows neither reads nor writes is useless to a
-	 * device that only does DMA: treat it as a malformed request.
-	 */
-	if (!(e.flags & (AVQ_MMU_F_READ | AVQ_MMU_F_WRITE))) {
-		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP flags 0x%" PRIx32
-			    " allow no access", v->id, e.flags);
-		return AVQ_ACK_INVAL;
-	}
-	/* virtio-iommu v0.7: "Unless needed by mapped MSIs, the device isn't
-	 * required to support the MMIO flag". This device reports its MSI
-	 * doorbell as a reserved region instead and maps no device registers.
-	 * EXEC is accepted and has no effect: the device never executes.
-	 */
-	if (e.flags & AVQ_MMU_F_MMIO) {
-		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP MMIO unsupported",
-			    v->id);
-		return AVQ_ACK_UNSUPP;
-	}
-	/* The DMA range [dma_start, dma_start + (end - start)] must exist. */
-	if (e.dma_start > UINT64_MAX - (e.iova_end - e.iova_start)) {
-		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP DMA range wraps",
-			    v->id);
-		return AVQ_ACK_RANGE;
-	}
-	/* virtio-iommu v0.7, RESV_MEM: the driver "should neither use these
-	 * virtual addresses in a MAP request"; DESIGN: they cannot be mapped.
-	 */
-	if (mmu_hits_resv(e.iova_start, e.iova_end)) {
-		AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP hits the reserved"
-			    " MSI region", v->id);
-		return AVQ_ACK_RANGE;
-	}
-
-	as = mmu_as_find(m, asid);
-	if (as != NULL) {
-		/* RFC admin VQ, Device MMU: "MUST fail the
-		 * VIRTIO_ADMIN_VQ_CTRL_MMU_MAP command if the iova range is
-		 * intersected with a existing range".
-		 */
-		if (mmu_insert_pos(as, e.iova_start, e.iova_end, &pos) < 0) {
-			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP [0x%"
-				    PRIx64 ", 0x%" PRIx64 "] overlaps in ASID %"
-				    PRIu64, v->id, e.iova_start, e.iova_end,
-				    asid);
-			return AVQ_ACK_EXIST;
-		}
-	} else {
-		if (m->num_as >= d->params.max_asids) {
-			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP: %" PRIu32
-				    " ASIDs in use, no room for ASID %" PRIu64,
-				    v->id, m->num_as, asid);
-			return AVQ_ACK_NOSPC;
-		}
-		as = &m->as[m->num_as];
-		memset(as, 0, sizeof(*as));
-		as->asid = asid;
-		as->used = true;
-		m->num_as++;
-		new_as = true;
-		pos = 0;
-	}
-
-	ret = mmu_reserve(as, d->params.max_mappings);
-	if (ret < 0) {
-		if (ret == -ENOMEM)
-			AVQ_DEV_LOG(ERR, d, "vdev %" PRIu64 ": no memory for MMU"
-				    " mappings", v->id);
-		else
-			AVQ_DEV_LOG(DEBUG, d, "vdev %" PRIu64 ": MMU_MAP: ASID %"
-				    PRIu64 " holds %" PRIu32 " mappings (max)",
-				    v->id, asid, as->count);
-		/* Failure leaves the table as it was. */
-		if (new_as)
-			mmu_as_release(m, as);
-		return AVQ_ACK_NOSPC;
-	}
-	mmu_insert_at(as, pos, &e);
-	return AVQ_ACK_OK;
+	ack = mmu_map_check(c, "MMU_MAP", 0, &e);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	return mmu_map_apply(c, "MMU_MAP", asid, &e, 1);
 }
 
 uint8_t
 avq_cmd_mmu_unmap(struct avq_cmd_ctx *c)
 {
-	struct avq_vdev *v = c->vdev;
 	struct avq_mmu_unmap_asid req;
-	struct avq_mmu_as *as;
-	uint64_t start, end, asid = 0;
+	struct mmu_range r;
+	uint64_t asid = 0;
+	uint8_t ack;
 
 	if (c->out_len != sizeof(req.unmap) && c->out_len != sizeof(req))
 		return AVQ_ACK_INVAL;
@@ -424,24 +533,13 @@ avq_cmd_mmu_unmap(struct avq_cmd_ctx *c)
 	memcpy(&req, c->out, c->out_len);
 	if (c->out_len == sizeof(req))
 		asid = rte_le_to_cpu_64(req.asid);
-	start = rte_le_to_cpu_64(req.unmap.iova_start);
-	end = rte_le_to_cpu_64(req.unmap.iova_end);
+	r.start = rte_le_to_cpu_64(req.unmap.iova_start);
+	r.end = rte_le_to_cpu_64(req.unmap.iova_end);
 
-	/* Same range rule as MAP (virtio-iommu v0.7: end > start). */
-	if (end <= start) {
-		AVQ_DEV_LOG(DEBUG, c->dev, "vdev %" PRIu64 ": MMU_UNMAP bad range"
-			    " [0x%" PRIx64 ", 0x%" PRIx64 "]", v->id, start, end);
-		return AVQ_ACK_INVAL;
-	}
-	/* virtio-iommu v0.7 semantics: unmapping nothing (including an ASID
-	 * that holds no mapping) succeeds.
-	 */
-	as = mmu_as_find(&v->mmu, asid);
-	if (as == NULL)
-		return AVQ_ACK_OK;
-	mmu_remove_range(as, start, end);
-	if (as->count == 0)
-		mmu_as_release(&v->mmu, as);
+	ack = mmu_range_check(c, "MMU_UNMAP", 0, r.start, r.end);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	mmu_unmap_apply(c, asid, &r, 1);
 	return AVQ_ACK_OK;
 }
 
@@ -491,6 +589,169 @@ avq_cmd_mmu_resv_get(struct avq_cmd_ctx *c)
 	}
 	return AVQ_ACK_OK;
 }
+
+/* ---- Batched map / unmap (extension class AVQ_CLASS_MMU_BATCH) ---- */
+
+/*
+ * Head of a batch: out-data is the head and exactly count entries of
+ * @p entry bytes. count 0 and non-zero reserved fields are malformed. The
+ * count is bounded by the device's 64 KiB out-data limit (AVQ_AQ_OUT_MAX):
+ * a longer chain is malformed before it gets here.
+ */
+static uint8_t
+mmu_batch_hdr(const struct avq_cmd_ctx *c, const char *what, size_t entry,
+	      uint64_t *asid, uint32_t *n)
+{
+	struct avq_mmu_batch_hdr h;
+
+	if (c->out_len < sizeof(h))
+		return AVQ_ACK_INVAL;
+	memcpy(&h, c->out, sizeof(h));
+	*n = rte_le_to_cpu_32(h.count);
+	*asid = rte_le_to_cpu_64(h.asid);
+	if (*n == 0 || h.reserved != 0 ||
+	    (uint64_t)*n * entry != c->out_len - sizeof(h)) {
+		AVQ_DEV_LOG(DEBUG, c->dev, "vdev %" PRIu64 ": %s: count %" PRIu32
+			    ", reserved 0x%" PRIx32 ", %" PRIu32 " bytes of"
+			    " entries", c->vdev->id, what, *n,
+			    rte_le_to_cpu_32(h.reserved),
+			    c->out_len - (uint32_t)sizeof(h));
+		return AVQ_ACK_INVAL;
+	}
+	return AVQ_ACK_OK;
+}
+
+static int
+mmu_mapping_cmp(const void *a, const void *b)
+{
+	const struct avq_mmu_mapping *x = a, *y = b;
+
+	return x->iova_start < y->iova_start ? -1 :
+	       x->iova_start > y->iova_start;
+}
+
+static int
+mmu_range_cmp(const void *a, const void *b)
+{
+	const struct mmu_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+uint8_t
+avq_cmd_mmu_batch_map(struct avq_cmd_ctx *c)
+{
+	static const char what[] = "MMU_BATCH_MAP";
+	struct avq_mmu_batch_map w;
+	struct avq_mmu_mapping *e;
+	bool sorted = true;
+	uint32_t n, i;
+	uint64_t asid;
+	uint8_t ack;
+
+	ack = mmu_batch_hdr(c, what, sizeof(w), &asid, &n);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	e = malloc((size_t)n * sizeof(*e));
+	if (e == NULL) {
+		AVQ_DEV_LOG(ERR, c->dev, "vdev %" PRIu64 ": %s: no memory for %"
+			    PRIu32 " entries", c->vdev->id, what, n);
+		return AVQ_ACK_NOSPC;
+	}
+	/* All or nothing: every entry is checked before anything changes,
+	 * with the rules of a single MMU_MAP.
+	 */
+	for (i = 0; i < n; i++) {
+		memcpy(&w, c->out + sizeof(struct avq_mmu_batch_hdr) +
+		       (size_t)i * sizeof(w), sizeof(w));
+		if (w.reserved != 0) {
+			AVQ_DEV_LOG(DEBUG, c->dev, "vdev %" PRIu64 ": %s entry %"
+				    PRIu32 ": reserved 0x%" PRIx32, c->vdev->id,
+				    what, i, rte_le_to_cpu_32(w.reserved));
+			ack = AVQ_ACK_INVAL;
+			goto out;
+		}
+		e[i].iova_start = rte_le_to_cpu_64(w.iova_start);
+		e[i].iova_end = rte_le_to_cpu_64(w.iova_end);
+		e[i].dma_start = rte_le_to_cpu_64(w.dma_start);
+		e[i].flags = rte_le_to_cpu_32(w.flags);
+		ack = mmu_map_check(c, what, i, &e[i]);
+		if (ack != AVQ_ACK_OK)
+			goto out;
+		if (i > 0 && e[i].iova_start < e[i - 1].iova_start)
+			sorted = false;
+	}
+	/* Drivers usually send ascending IOVAs: sort only when not. */
+	if (!sorted)
+		qsort(e, n, sizeof(*e), mmu_mapping_cmp);
+	/* Entries of one batch may not intersect each other either: they
+	 * would intersect an existing mapping if sent one by one.
+	 */
+	for (i = 1; i < n; i++) {
+		if (e[i].iova_start > e[i - 1].iova_end)
+			continue;
+		AVQ_DEV_LOG(DEBUG, c->dev, "vdev %" PRIu64 ": %s: [0x%" PRIx64
+			    ", 0x%" PRIx64 "] and [0x%" PRIx64 ", 0x%" PRIx64
+			    "] intersect", c->vdev->id, what, e[i - 1].iova_start,
+			    e[i - 1].iova_end, e[i].iova_start, e[i].iova_end);
+		ack = AVQ_ACK_EXIST;
+		goto out;
+	}
+	ack = mmu_map_apply(c, what, asid, e, n);
+out:
+	free(e);
+	return ack;
+}
+
+uint8_t
+avq_cmd_mmu_batch_unmap(struct avq_cmd_ctx *c)
+{
+	static const char what[] = "MMU_BATCH_UNMAP";
+	struct avq_mmu_batch_unmap w;
+	struct mmu_range *r;
+	bool sorted = true;
+	uint32_t n, i, k;
+	uint64_t asid;
+	uint8_t ack;
+
+	ack = mmu_batch_hdr(c, what, sizeof(w), &asid, &n);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	r = malloc((size_t)n * sizeof(*r));
+	if (r == NULL) {
+		AVQ_DEV_LOG(ERR, c->dev, "vdev %" PRIu64 ": %s: no memory for %"
+			    PRIu32 " entries", c->vdev->id, what, n);
+		return AVQ_ACK_NOSPC;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&w, c->out + sizeof(struct avq_mmu_batch_hdr) +
+		       (size_t)i * sizeof(w), sizeof(w));
+		r[i].start = rte_le_to_cpu_64(w.iova_start);
+		r[i].end = rte_le_to_cpu_64(w.iova_end);
+		ack = mmu_range_check(c, what, i, r[i].start, r[i].end);
+		if (ack != AVQ_ACK_OK)
+			goto out;
+		if (i > 0 && r[i].start < r[i - 1].start)
+			sorted = false;
+	}
+	if (!sorted)
+		qsort(r, n, sizeof(*r), mmu_range_cmp);
+	/* Ranges may overlap (unmapping twice is harmless): fold them into
+	 * sorted, disjoint ranges for the single removal pass.
+	 */
+	for (i = 1, k = 0; i < n; i++) {
+		if (r[i].start <= r[k].end) {
+			r[k].end = RTE_MAX(r[k].end, r[i].end);
+			continue;
+		}
+		r[++k] = r[i];
+	}
+	mmu_unmap_apply(c, asid, r, k + 1);
+out:
+	free(r);
+	return ack;
+}
+
 
 /* ---- Translation (data path of a managed device) ---- */
 

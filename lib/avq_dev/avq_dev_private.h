@@ -170,6 +170,39 @@ struct avq_regcap {
 
 typedef int (*avq_ctl_fn)(struct rte_avq_dev *d, void *arg);
 
+/* ---- Fault injection (avq_dev_fault.c) ---- */
+
+/* A completion that is not written yet: used elem {id, len} of AQ @c aq. */
+struct avq_held {
+	uint64_t release_ns;		/* CLOCK_MONOTONIC; 0: due now */
+	uint32_t len;
+	uint16_t aq;
+	uint16_t id;
+};
+
+struct avq_fault_state {
+	struct rte_avq_dev_fault f;	/* installed; fail_class -1 when off */
+	bool active;			/* any fault set, or completions held */
+	uint64_t seen;			/* completions since install (drop_every) */
+	/* Both arrays have cap entries (num_aqs * max_aq_size: a driver
+	 * that follows virtio 2.7.13 never has more chains outstanding);
+	 * allocated when delay or reorder is first installed. */
+	uint32_t cap;
+	struct avq_held *stage;		/* FIFO ring: released in this order */
+	uint32_t stage_head;
+	uint32_t stage_n;
+	struct avq_held *grp;		/* reorder group, arrival order */
+	uint32_t grp_n;
+	uint64_t grp_first_ns;		/* arrival of grp[0] */
+};
+
+/* What to do with a completion (avq_fault_stage()). */
+enum avq_stage {
+	AVQ_STAGE_NOW,			/* write the used entry now */
+	AVQ_STAGE_HELD,			/* held; written later */
+	AVQ_STAGE_DROPPED,		/* never written */
+};
+
 struct rte_avq_dev {
 	struct rte_avq_dev_params params;
 	uint64_t features;		/* offered (ADMIN_VQ, VERSION_1, ...) */
@@ -190,6 +223,7 @@ struct rte_avq_dev {
 	struct avq_regcap reg;
 	struct avq_trace_ring trace;
 	struct rte_avq_dev_stats stats;
+	struct avq_fault_state fault;
 
 	/* Device thread. */
 	pthread_t thread;
@@ -253,6 +287,8 @@ uint8_t avq_cmd_mmu_map(struct avq_cmd_ctx *c);
 uint8_t avq_cmd_mmu_unmap(struct avq_cmd_ctx *c);
 uint8_t avq_cmd_mmu_err_get(struct avq_cmd_ctx *c);
 uint8_t avq_cmd_mmu_resv_get(struct avq_cmd_ctx *c);
+uint8_t avq_cmd_mmu_batch_map(struct avq_cmd_ctx *c);
+uint8_t avq_cmd_mmu_batch_unmap(struct avq_cmd_ctx *c);
 
 /* ---- Shared helpers ---- */
 
@@ -324,6 +360,12 @@ struct avq_aq_scratch {
 	struct avq_aq_seg *wseg;	/* params.max_aq_size entries */
 };
 
+/* avq_dev_aq.c: write one used element of @p aq and publish used->idx. */
+void avq_aq_used_put(struct rte_avq_dev *d, uint16_t aq, uint16_t id,
+		     uint32_t len);
+/* avq_dev_aq.c: after used writes, interrupt the driver of @p aq unless it
+ * set VRING_AVAIL_F_NO_INTERRUPT. */
+void avq_aq_used_signal(struct rte_avq_dev *d, uint16_t aq);
 /* avq_dev_aq.c: execute the available chains of @p aq; returns how many. */
 unsigned int avq_aq_poll(struct rte_avq_dev *d, uint16_t aq,
 			 struct avq_aq_scratch *s);
@@ -331,6 +373,33 @@ unsigned int avq_aq_poll(struct rte_avq_dev *d, uint16_t aq,
 bool avq_aq_has_work(struct rte_avq_dev *d);
 /* avq_dev_aq.c: set (true) or clear VRING_USED_F_NO_NOTIFY on every enabled AQ. */
 void avq_aq_no_notify(struct rte_avq_dev *d, bool no_notify);
+
+/*
+ * avq_dev_fault.c. All run on the device thread; cheap when no fault is
+ * installed (callers test d->fault.active first where it matters).
+ */
+/* Injected failure of (class, command): true with the ack to give. */
+bool avq_fault_fail(struct rte_avq_dev *d, uint16_t class_id,
+		    uint16_t command, uint8_t *ack);
+/* Decide what becomes of the completion {aq, id, len}; may write (and
+ * signal) held completions of any AQ when a reorder group fills. */
+enum avq_stage avq_fault_stage(struct rte_avq_dev *d, uint16_t aq,
+			       uint16_t id, uint32_t len);
+/* Write the held completions that are due; returns how many. */
+unsigned int avq_fault_release(struct rte_avq_dev *d);
+/* When the next held completion falls due (CLOCK_MONOTONIC ns); UINT64_MAX
+ * when nothing is held or nothing may be released (stall). */
+uint64_t avq_fault_deadline(const struct rte_avq_dev *d);
+/* Whether admin queues are stalled. */
+bool avq_fault_stalled(const struct rte_avq_dev *d);
+/* Forget the held completions of @p aq (it is being disabled). */
+void avq_fault_forget_aq(struct rte_avq_dev *d, uint16_t aq);
+/* No fault installed (device creation). */
+void avq_fault_init(struct rte_avq_dev *d);
+/* Free the staging memory (device destroy; thread stopped). */
+void avq_fault_fini(struct rte_avq_dev *d);
+/* CLOCK_MONOTONIC in ns. */
+uint64_t avq_now_ns(void);
 
 /* avq_dev_cmd.c: check and execute one decoded command; returns the ack. */
 uint8_t avq_cmd_dispatch(struct avq_cmd_ctx *c);

@@ -64,6 +64,7 @@ struct rte_avq_dev_params {
 	bool strict;			/**< acks only 0/1 (RFC drivers) */
 	bool regcap;			/**< present seed 003's register capability */
 	bool pasid;			/**< present the PASID capability, default true */
+	bool mmu_batch;			/**< offer the MMU_BATCH extension, default true */
 	enum rte_avq_dev_idle idle;	/**< idle strategy */
 	uint32_t poll_us;		/**< ADAPTIVE: spin this long, default 200 */
 	int cpu;			/**< pin the device thread; -1: no pinning */
@@ -221,6 +222,8 @@ struct rte_avq_dev_stats {
 	uint64_t interrupts;		/**< vector deliveries */
 	uint64_t interrupts_lost;	/**< to unbound vectors */
 	uint64_t busy_ns;		/**< thread time spent with work */
+	uint64_t faults_dropped;	/**< completions dropped by injection */
+	uint64_t faults_failed;		/**< commands failed by injection */
 	uint64_t cpu_ns;		/**< CPU time the device thread consumed */
 };
 
@@ -249,6 +252,29 @@ struct rte_avq_dev_trace_entry {
  */
 int rte_avq_dev_trace_read(struct rte_avq_dev *d, uint64_t after,
 			   struct rte_avq_dev_trace_entry *e, unsigned int n);
+
+/**
+ * Fault injection: what a misbehaving device does, to test drivers and
+ * engines against it. Applies to every admin queue of the device.
+ */
+struct rte_avq_dev_fault {
+	uint32_t delay_us;	/**< hold every completion this long */
+	uint32_t reorder;	/**< hold completions in groups of this many
+				 * (released after 2 ms at the latest) and
+				 * complete each group in reverse order; 0, 1: off */
+	uint32_t drop_every;	/**< execute but never complete every Nth
+				 * command (its chain is never returned); 0: off */
+	int32_t fail_class;	/**< commands of this class ... */
+	int32_t fail_command;	/**< ... and this command (-1: any) ... */
+	uint8_t fail_ack;	/**< ... are not executed and get this ack;
+				 * 0 (or fail_class -1): no command fails, so a
+				 * zeroed struct injects no fault at all */
+	bool stall;		/**< process no admin queue until cleared */
+};
+
+/** Install fault injection @p f (NULL: clear every fault). Held completions
+ * are released when a fault is cleared. */
+int rte_avq_dev_fault_set(struct rte_avq_dev *d, const struct rte_avq_dev_fault *f);
 
 /* Seed 003: virtio-pci management device capability (register interface).
  * Present only with params.regcap, and only if params.pasid (seed 003: the
