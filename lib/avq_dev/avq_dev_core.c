@@ -75,6 +75,7 @@ rte_avq_dev_params_init(struct rte_avq_dev_params *p)
 	p->mmu_batch = true;
 	p->idle = RTE_AVQ_DEV_IDLE_ADAPTIVE;
 	p->poll_us = 200;
+	p->idle_timeout_ms = AVQ_DEV_IDLE_TIMEOUT_MS;
 	p->cpu = -1;
 }
 
@@ -143,6 +144,11 @@ params_check(const struct rte_avq_dev_params *p)
 	    p->idle != RTE_AVQ_DEV_IDLE_POLL &&
 	    p->idle != RTE_AVQ_DEV_IDLE_BLOCK) {
 		PARAM_ERR(p, "bad idle %d", (int)p->idle);
+		return -EINVAL;
+	}
+	if (p->idle_timeout_ms == 0 || p->idle_timeout_ms > 60000) {
+		PARAM_ERR(p, "bad idle_timeout_ms %u (1..60000)",
+			  p->idle_timeout_ms);
 		return -EINVAL;
 	}
 	if (p->poll_us > AVQ_DEV_MAX_POLL_US) {
@@ -379,7 +385,7 @@ static void
 dev_sleep(struct rte_avq_dev *d)
 {
 	struct epoll_event ev[RTE_AVQ_DEV_MAX_AQS + 1];
-	int timeout = AVQ_DEV_IDLE_TIMEOUT_MS, n, i;
+	int timeout = (int)d->params.idle_timeout_ms, n, i;
 	uint64_t deadline, now;
 
 	__atomic_store_n(&d->sleeping, true, __ATOMIC_RELAXED);

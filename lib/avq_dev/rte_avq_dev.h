@@ -67,6 +67,9 @@ struct rte_avq_dev_params {
 	bool mmu_batch;			/**< offer the MMU_BATCH extension, default true */
 	enum rte_avq_dev_idle idle;	/**< idle strategy */
 	uint32_t poll_us;		/**< ADAPTIVE: spin this long, default 200 */
+	/** A sleeping thread also wakes after this long (1..60000 ms, default
+	 * 100): doorbells of managed devices are seen without a kick. */
+	uint32_t idle_timeout_ms;
 	int cpu;			/**< pin the device thread; -1: no pinning */
 };
 

@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+/*
+ * Admin-queue engine, completion side: multi-consumer harvest of the used
+ * rings, per-device ordered delivery, deadlines, and the cancel pass of a
+ * reset. Lock-free: any number of threads may poll at once; each request
+ * is delivered exactly once (CAS on its cell's state word), and a request
+ * is delivered only after every earlier request of the same device_id
+ * (Dekker-style handshake, see avq_engine.rst, "Ordered delivery").
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_pause.h>
+
+#include "avq_engine_private.h"
+
+/* Used entries copied out per CAS of the consumer index. */
+#define AE_BURST		32u
+/* Default harvest budget of a poll. */
+#define AE_DEF_BUDGET		64u
+/* Ack byte value meaning "not written". */
+#define AE_ACK_UNWRITTEN	0xff
+
+static inline struct ae_cell *
+ae_cell(struct ae_queue *q, uint32_t pos)
+{
+	return &q->cells[pos & q->mask];
+}
+
+static void
+ae_proto_error(struct ae_queue *q, const char *what, uint32_t id,
+	       uint32_t len)
+{
+	AE_STAT_ADD(q, proto_errors, 1);
+	AVQ_LOG(ERR, "%s engine aq%u: protocol error: %s (used id %u len %u)",
+		q->e->name, q->index, what, id, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Ordered delivery                                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Device id of the request at @p x as seen with state word @p w, or false
+ * when the cell moved on meanwhile (then @p x is delivered).
+ */
+static bool
+ae_cell_device(struct ae_queue *q, uint32_t x, uint64_t w, uint64_t *dev)
+{
+	struct ae_cell *c = ae_cell(q, x);
+	uint64_t w2;
+
+	*dev = __atomic_load_n(&c->device_id, __ATOMIC_RELAXED);
+	/* V3: acquire keeps the device_id load above before this re-check
+	 * (seqlock-style); the id is valid if the cell still holds lap x.
+	 */
+	w2 = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
+	return AE_W_POS(w2) == x && (w2 == w ||
+				     AE_W_ST(w2) != AE_ST_DELIVERED);
+}
+
+/*
+ * Whether an earlier request of device @p dev is undelivered (or may be:
+ * an entry not stamped yet could be of that device). Every position at or
+ * below p - N is delivered: reserving p needed p - N delivered, and
+ * positions are reserved in order.
+ */
+static bool
+ae_blocked(struct ae_queue *q, uint32_t p, uint64_t dev)
+{
+	uint32_t lo, x, o;
+	uint64_t w, id;
+	int32_t d;
+
+	o = __atomic_load_n(&q->oldest, __ATOMIC_RELAXED);
+	lo = p - (q->size - 1);
+	if (ae_pos_diff(o, lo) > 0)
+		lo = o;
+	for (x = p - 1; ae_pos_diff(x, lo) >= 0; x--) {
+		/* V1: SEQ_CST: Dekker with the deliverer's store V2 then
+		 * loads V4; the completer stored C1 (or E1) before this.
+		 * Either we see the predecessor DELIVERED, or its deliverer
+		 * sees us COMPLETED and delivers us.
+		 */
+		w = __atomic_load_n(&ae_cell(q, x)->state, __ATOMIC_SEQ_CST);
+		d = ae_pos_diff(AE_W_POS(w), x);
+		if (d > 0)
+			continue;	/* delivered, cell reused */
+		if (d < 0)
+			return true;	/* not stamped yet: unknown device */
+		if (AE_W_ST(w) == AE_ST_DELIVERED)
+			continue;
+		if (ae_cell_device(q, x, w, &id) && id == dev)
+			return true;
+	}
+	return false;
+}
+
+/* The first request after @p p of device @p dev, if stamped. */
+static bool
+ae_next_same(struct ae_queue *q, uint32_t p, uint64_t dev, uint32_t *next)
+{
+	uint32_t y, k;
+	uint64_t w, id;
+	int32_t d;
+
+	for (y = p + 1, k = 1; k < q->size; y++, k++) {
+		/* V4: SEQ_CST, the load half of the deliverer's side of the
+		 * Dekker pair with V1 (see there).
+		 */
+		w = __atomic_load_n(&ae_cell(q, y)->state, __ATOMIC_SEQ_CST);
+		d = ae_pos_diff(AE_W_POS(w), y);
+		if (d < 0)
+			return false;	/* not stamped: later ones are not
+					 * published, hence not completed */
+		if (d > 0)
+			continue;	/* delivered, cell reused */
+		if (ae_cell_device(q, y, w, &id) && id == dev) {
+			*next = y;
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint64_t
+ae_cycles_to_ns(const struct rte_avq_engine *e, uint64_t cyc)
+{
+	if (e->hz == 0)
+		return 0;
+	return cyc / e->hz * NS_PER_S + cyc % e->hz * NS_PER_S / e->hz;
+}
+
+static void
+ae_latency(struct ae_queue *q, uint64_t ns)
+{
+	uint64_t max;
+
+	AE_STAT_ADD(q, lat_ns_sum, ns);
+	max = __atomic_load_n(&q->st.lat_ns_max, __ATOMIC_RELAXED);
+	while (ns > max &&
+	       !__atomic_compare_exchange_n(&q->st.lat_ns_max, &max, ns, false,
+					    __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+}
+
+/*
+ * Deliver the request at @p p, claimed by the caller (state DELIVERING).
+ * @p st is the state it was claimed from: COMPLETED (the device answered),
+ * EXPIRED (-ETIMEDOUT) or POSTED (reset: -ECANCELED).
+ */
+static void
+ae_deliver(struct ae_queue *q, uint32_t p, uint32_t st, uint32_t flags)
+{
+	struct rte_avq_engine *e = q->e;
+	struct ae_cell *c = ae_cell(q, p);
+	uint32_t s = c->slot, len, inl = 0;
+	rte_avq_cb_t cb = c->cb;
+	void *arg = c->arg;
+	uint8_t ack = AE_ACK_UNWRITTEN;
+	const uint8_t *buf;
+	uint64_t now;
+	int status;
+
+	if (st == AE_ST_COMPLETED) {
+		/* Written by the harvester before its SEQ_CST CAS C1, which
+		 * our claim V5 read.
+		 */
+		len = __atomic_load_n(&q->slots[s].len, __ATOMIC_RELAXED);
+		if (len == 0) {
+			/* The chain came back without an ack. */
+			status = -EPROTO;
+		} else {
+			status = 0;
+			buf = q->bufs + (size_t)s * q->buf_stride + q->in_off;
+			ack = buf[0];
+			inl = len - 1;
+			if (inl > c->in_len) {
+				/* The device cannot have written beyond the
+				 * descriptor: trust only the buffer we gave.
+				 */
+				ae_proto_error(q, "used.len beyond the in-data buffer",
+					       2 * s, len);
+				inl = c->in_len;
+			}
+			if (inl > 0)
+				memcpy(c->in, buf + 1, inl);
+		}
+		avq_engine_slot_free(q, s);
+	} else if (st == AE_ST_EXPIRED) {
+		/* The device may still own the slot: the late answer (or a
+		 * reset) frees it.
+		 */
+		status = -ETIMEDOUT;
+	} else {
+		status = -ECANCELED;
+		avq_engine_slot_free(q, s);
+	}
+
+	AE_STAT_ADD(q, delivered, 1);
+	if (status == 0) {
+		AE_STAT_ADD(q, completed, 1);
+		if (ack != AVQ_ACK_OK)
+			AE_STAT_ADD(q, failed, 1);
+		now = rte_get_timer_cycles();
+		ae_latency(q, ae_cycles_to_ns(e, now -
+			(__atomic_load_n(&c->deadline, __ATOMIC_RELAXED) -
+			 e->tmo_cycles)));
+	} else if (status == -ETIMEDOUT) {
+		AE_STAT_ADD(q, timed_out, 1);
+	} else if (status == -ECANCELED) {
+		AE_STAT_ADD(q, canceled, 1);
+	}
+	if (cb != NULL)
+		cb(arg, status, ack, inl);
+	/* V2: SEQ_CST: Dekker with V1 (see ae_blocked()); also pairs with
+	 * R1 of the submitter that reuses the cell: our reads of it are done.
+	 */
+	__atomic_store_n(&c->state, AE_W(p, AE_ST_DELIVERED | flags),
+			 __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Deliver @p p if it is completed or expired and nothing earlier of its
+ * device is pending, then every later request of the device that became
+ * deliverable. @return number delivered.
+ */
+static unsigned int
+ae_try_deliver(struct ae_queue *q, uint32_t p)
+{
+	struct ae_cell *c;
+	unsigned int n = 0;
+	uint64_t w, dev;
+	uint32_t st;
+
+	for (;;) {
+		c = ae_cell(q, p);
+		/* V5: SEQ_CST (part of the Dekker pairs V1/V2): acquires the
+		 * stamp P0 and the completion C1, so the cell fields and the
+		 * slot's used.len are visible.
+		 */
+		w = __atomic_load_n(&c->state, __ATOMIC_SEQ_CST);
+		if (AE_W_POS(w) != p)
+			return n;
+		st = AE_W_ST(w);
+		if (st != AE_ST_COMPLETED && st != AE_ST_EXPIRED)
+			return n;
+		dev = __atomic_load_n(&c->device_id, __ATOMIC_RELAXED);
+		if (ae_blocked(q, p, dev))
+			return n;
+		/* V5: exactly-once claim. */
+		if (!__atomic_compare_exchange_n(&c->state, &w,
+				AE_W(p, AE_ST_DELIVERING | (w & AE_F_TIMEDOUT)),
+				false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return n;
+		ae_deliver(q, p, st, (uint32_t)w & AE_F_TIMEDOUT);
+		n++;
+		if (!ae_next_same(q, p, dev, &p))
+			return n;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Harvest                                                             */
+/* ------------------------------------------------------------------ */
+
+/* One used element: complete its request. @return deliveries. */
+static unsigned int
+ae_complete(struct ae_queue *q, uint32_t id, uint32_t len)
+{
+	struct ae_slot *sl;
+	struct ae_cell *c;
+	uint32_t s, p;
+	uint64_t w;
+
+	if ((id & 1) != 0 || id >= q->size) {
+		ae_proto_error(q, "id is not a chain head the engine posts",
+			       id, len);
+		return 0;
+	}
+	s = id / 2;
+	sl = &q->slots[s];
+	if (!__atomic_load_n(&sl->busy, __ATOMIC_RELAXED)) {
+		ae_proto_error(q, "chain not in flight", id, len);
+		return 0;
+	}
+	p = sl->pos;
+	c = ae_cell(q, p);
+	__atomic_store_n(&sl->len, len, __ATOMIC_RELAXED);
+	w = AE_W(p, AE_ST_POSTED);
+	/* C1: SEQ_CST: publishes sl->len to the deliverer (V5) and is the
+	 * completer's store of the Dekker pair with V2 (see ae_blocked()).
+	 */
+	if (__atomic_compare_exchange_n(&c->state, &w,
+					AE_W(p, AE_ST_COMPLETED), false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return ae_try_deliver(q, p);
+	if (ae_pos_diff(AE_W_POS(w), p) > 0 ||
+	    (AE_W_POS(w) == p && (w & AE_F_TIMEDOUT))) {
+		/* Answer after the timeout: discard it, the slot is free
+		 * now that the device returned it.
+		 */
+		AE_STAT_ADD(q, late, 1);
+		AVQ_LOG(DEBUG, "%s engine aq%u: late answer for position %u",
+			q->e->name, q->index, p);
+		avq_engine_slot_free(q, s);
+		return 0;
+	}
+	ae_proto_error(q, "chain returned twice", id, len);
+	return 0;
+}
+
+static inline const uint16_t *
+ae_used_idx_p(const struct ae_queue *q)
+{
+	return RTE_PTR_ADD(q->used, 2);
+}
+
+static inline const uint32_t *
+ae_used_elem_p(const struct ae_queue *q, uint32_t i)
+{
+	return RTE_PTR_ADD(q->used, 4 + 8 * (size_t)(i & q->mask));
+}
+
+unsigned int
+avq_engine_harvest(struct ae_queue *q, unsigned int budget)
+{
+	uint32_t ids[AE_BURST], lens[AE_BURST];
+	unsigned int n = 0, done = 0, k, i;
+	uint16_t u, pending;
+	uint32_t c;
+
+	while (done < budget) {
+		/* H4: acquire keeps this load before the used->idx load
+		 * below (an index newer than the used one would look like
+		 * 64k pending entries); pairs with nothing else.
+		 */
+		c = __atomic_load_n(&q->cons, __ATOMIC_ACQUIRE);
+		/* A2: pairs with the device's release store U1 of used->idx
+		 * (avq_dev_aq.c): the elements and the ack/in-data are
+		 * visible.
+		 */
+		u = avq_le16(__atomic_load_n(ae_used_idx_p(q),
+					     __ATOMIC_ACQUIRE));
+		pending = (uint16_t)(u - (uint16_t)c);
+		if (pending == 0)
+			break;
+		k = RTE_MIN((unsigned int)pending, AE_BURST);
+		k = RTE_MIN(k, budget - done);
+		/* Copy first, claim after: an element cannot be overwritten
+		 * before it is consumed (the device holds at most N/2 chains,
+		 * so used entries not consumed never exceed N/2). A reader
+		 * with a stale @c c may copy garbage: its CAS fails.
+		 */
+		for (i = 0; i < k; i++) {
+			ids[i] = avq_le32(__atomic_load_n(ae_used_elem_p(q, c + i),
+							  __ATOMIC_RELAXED));
+			lens[i] = avq_le32(__atomic_load_n(ae_used_elem_p(q, c + i) + 1,
+							   __ATOMIC_RELAXED));
+		}
+		/* Relaxed: the elements were acquired through A2; the
+		 * 32-bit index cannot come back to @c c (no ABA).
+		 */
+		if (!__atomic_compare_exchange_n(&q->cons, &c, c + k, false,
+						 __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED))
+			continue;
+		for (i = 0; i < k; i++)
+			n += ae_complete(q, ids[i], lens[i]);
+		done += k;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deadlines                                                           */
+/* ------------------------------------------------------------------ */
+
+unsigned int
+avq_engine_expire(struct ae_queue *q, uint64_t now)
+{
+	struct rte_avq_engine *e = q->e;
+	uint64_t t, next, dl, w;
+	uint32_t x, hi, lo, st;
+	unsigned int n = 0;
+	struct ae_cell *c;
+
+	t = __atomic_load_n(&q->tmo_check, __ATOMIC_RELAXED);
+	if (now < t)
+		return 0;
+	/* One scanner at a time; the others skip (relaxed: a hint). */
+	next = now + e->tmo_cycles;
+	if (!__atomic_compare_exchange_n(&q->tmo_check, &t, next, false,
+					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		return 0;
+	hi = __atomic_load_n(&q->prod, __ATOMIC_RELAXED);
+	lo = __atomic_load_n(&q->oldest, __ATOMIC_RELAXED);
+	if (ae_pos_diff(hi, lo) > (int32_t)q->size)
+		lo = hi - q->size;
+	for (x = lo; ae_pos_diff(hi, x) > 0; x++) {
+		c = ae_cell(q, x);
+		/* E2: SEQ_CST like V5: acquires the stamp (deadline). */
+		w = __atomic_load_n(&c->state, __ATOMIC_SEQ_CST);
+		if (AE_W_POS(w) != x)
+			continue;
+		st = AE_W_ST(w);
+		if (st == AE_ST_POSTED) {
+			dl = __atomic_load_n(&c->deadline, __ATOMIC_RELAXED);
+			if (dl > now) {
+				next = RTE_MIN(next, dl);
+				continue;
+			}
+			/* E1: SEQ_CST, the completer's side of the Dekker
+			 * pair (like C1); exactly one of E1 and C1 wins.
+			 */
+			if (!__atomic_compare_exchange_n(&c->state, &w,
+					AE_W(x, AE_ST_EXPIRED | AE_F_TIMEDOUT),
+					false, __ATOMIC_SEQ_CST,
+					__ATOMIC_SEQ_CST))
+				continue;
+			AVQ_LOG(DEBUG, "%s engine aq%u: device %" PRIu64 ": command timed out",
+				e->name, q->index,
+				__atomic_load_n(&c->device_id, __ATOMIC_RELAXED));
+			n += ae_try_deliver(q, x);
+		} else if (st == AE_ST_COMPLETED || st == AE_ST_EXPIRED) {
+			/* Rescue: an expired request blocked by an entry
+			 * not stamped at its expiry has nobody else to
+			 * deliver it.
+			 */
+			n += ae_try_deliver(q, x);
+			next = RTE_MIN(next, now + e->hz / 1000);
+		}
+	}
+	__atomic_store_n(&q->tmo_check, next, __ATOMIC_RELAXED);
+	return n;
+}
+
+void
+avq_engine_oldest_advance(struct ae_queue *q)
+{
+	uint32_t o, x, k;
+	uint64_t w;
+	int32_t d;
+
+	o = __atomic_load_n(&q->oldest, __ATOMIC_RELAXED);
+	for (x = o, k = 0; k < q->size; x++, k++) {
+		/* Relaxed: @c oldest is a hint bounding scans; positions
+		 * below it are delivered (terminal), which every reader
+		 * re-reads with its own ordering anyway.
+		 */
+		w = __atomic_load_n(&ae_cell(q, x)->state, __ATOMIC_RELAXED);
+		d = ae_pos_diff(AE_W_POS(w), x);
+		if (d < 0 || (d == 0 && AE_W_ST(w) != AE_ST_DELIVERED))
+			break;
+	}
+	if (x != o)
+		__atomic_compare_exchange_n(&q->oldest, &o, x, false,
+					    __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
+}
+
+/* ------------------------------------------------------------------ */
+/* Poll and reset                                                      */
+/* ------------------------------------------------------------------ */
+
+int
+rte_avq_engine_poll(struct rte_avq_engine *e, unsigned int budget)
+{
+	unsigned int n = 0;
+	uint64_t now;
+	uint16_t i;
+
+	if (e == NULL)
+		return 0;
+	if (budget == 0)
+		budget = AE_DEF_BUDGET;
+	if (!avq_engine_enter(e))
+		return 0;
+	for (i = 0; i < e->nq; i++)
+		n += avq_engine_harvest(&e->q[i], budget);
+	now = rte_get_timer_cycles();
+	for (i = 0; i < e->nq; i++) {
+		n += avq_engine_expire(&e->q[i], now);
+		avq_engine_oldest_advance(&e->q[i]);
+	}
+	avq_engine_leave(e);
+	return (int)n;
+}
+
+unsigned int
+avq_engine_cancel_all(struct ae_queue *q)
+{
+	uint32_t x, hi, lo, st;
+	unsigned int n;
+	uint64_t w;
+
+	/* The device is stopped: what it answered is delivered as answered
+	 * (in order), the rest fails.
+	 */
+	n = avq_engine_harvest(q, UINT32_MAX);
+	hi = q->prod;
+	lo = q->oldest;
+	if (ae_pos_diff(hi, lo) > (int32_t)q->size)
+		lo = hi - q->size;
+	/* Position order per queue: per-device order holds. */
+	for (x = lo; ae_pos_diff(hi, x) > 0; x++) {
+		/* Single thread now: acquire only pairs with the stamps P0
+		 * of submitters that left before the reset (and D3).
+		 */
+		w = __atomic_load_n(&ae_cell(q, x)->state, __ATOMIC_ACQUIRE);
+		if (AE_W_POS(w) != x)
+			continue;
+		st = AE_W_ST(w);
+		if (st != AE_ST_POSTED && st != AE_ST_COMPLETED &&
+		    st != AE_ST_EXPIRED)
+			continue;
+		__atomic_store_n(&ae_cell(q, x)->state,
+				 AE_W(x, AE_ST_DELIVERING | (w & AE_F_TIMEDOUT)),
+				 __ATOMIC_RELAXED);
+		ae_deliver(q, x, st, (uint32_t)w & AE_F_TIMEDOUT);
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+#ifndef AVQ_ENGINE_PRIVATE_H
+#define AVQ_ENGINE_PRIVATE_H
+
+/*
+ * Internals of the admin-queue engine shared by avq_engine.c (set-up,
+ * submission, publication, reset) and avq_engine_cq.c (harvest, ordered
+ * delivery, timeouts). Never installed. The algorithms and every
+ * acquire/release pair are described in doc/guides/prog_guide/avq_engine.rst.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "rte_avq_engine.h"
+#include "avq_private.h"
+
+/*
+ * Request cell: one per avail position modulo the ring size. Its state word
+ * packs the full 32-bit position with the request state, so that every CAS
+ * names the lap it acts on (no ABA on reused cells).
+ */
+#define AE_ST_POSTED		1u	/* stamped: ready to publish, awaiting the device */
+#define AE_ST_COMPLETED		2u	/* used entry harvested */
+#define AE_ST_EXPIRED		3u	/* deadline passed: to deliver -ETIMEDOUT */
+#define AE_ST_DELIVERING	4u	/* claimed by one deliverer */
+#define AE_ST_DELIVERED		5u	/* callback returned; cell reusable */
+#define AE_ST_MASK		7u
+/* Kept from EXPIRED through DELIVERED: the slot is freed by the late
+ * answer (or a reset), not by the delivery.
+ */
+#define AE_F_TIMEDOUT		8u
+
+#define AE_W(pos, st)		(((uint64_t)(uint32_t)(pos) << 32) | (st))
+#define AE_W_POS(w)		((uint32_t)((w) >> 32))
+#define AE_W_ST(w)		((uint32_t)(w) & AE_ST_MASK)
+
+struct ae_cell {
+	uint64_t state;		/* AE_W(position, AE_ST_* | AE_F_*) */
+	/* Last position whose submitter has left the publication step: the
+	 * cell pins the lap while its submitter may still CAS avail->idx.
+	 */
+	uint32_t owner_out;
+	uint32_t slot;
+	uint64_t device_id;
+	uint64_t deadline;	/* timer cycles; submit time = deadline - timeout */
+	rte_avq_cb_t cb;
+	void *arg;
+	void *in;
+	uint32_t in_len;
+} __rte_cache_aligned;
+
+/* Descriptor slot s owns descriptors 2s (readable) and 2s + 1 (writable). */
+struct ae_slot {
+	uint32_t busy;		/* 1 from pop to free */
+	uint32_t pos;		/* position of the request using it */
+	uint32_t len;		/* used.len written by the device */
+};
+
+#define AE_STACK_EMPTY		UINT32_MAX
+
+struct ae_stats {
+	uint64_t submitted;
+	uint64_t delivered;
+	uint64_t completed;
+	uint64_t failed;
+	uint64_t timed_out;
+	uint64_t canceled;
+	uint64_t late;
+	uint64_t eagain;
+	uint64_t kicks;
+	uint64_t proto_errors;
+	uint64_t lat_ns_sum;
+	uint64_t lat_ns_max;
+};
+
+struct ae_queue {
+	struct rte_avq_engine *e;
+	uint16_t index;		/* admin queue index on the transport */
+	uint16_t size;		/* N */
+	uint32_t mask;
+	uint32_t nslots;	/* N / 2 */
+	uint32_t buf_stride;
+	uint32_t in_off;	/* ack byte offset in a slot buffer */
+
+	uint8_t *mem;		/* rings then slot buffers, one DMA window */
+	size_t mem_len;
+	size_t rings_len;
+	uint64_t mem_dma;
+	uint64_t desc_dma, avail_dma, used_dma, bufs_dma;
+	struct avq_desc *desc;
+	struct avq_avail *avail;
+	struct avq_used *used;
+	uint8_t *bufs;
+
+	struct ae_cell *cells;	/* N */
+	struct ae_slot *slots;	/* N / 2 */
+	uint32_t *slot_next;	/* Treiber stack links */
+
+	/* Submission side. */
+	uint64_t free_head __rte_cache_aligned;	/* tag << 32 | slot */
+	uint32_t prod __rte_cache_aligned;	/* next position to reserve */
+	uint16_t kicked;	/* avail->idx at the last doorbell decision */
+
+	/* Completion side. */
+	uint32_t cons __rte_cache_aligned;	/* next used entry (32-bit: no ABA) */
+	uint32_t oldest;	/* no undelivered position below it */
+	uint64_t tmo_check;	/* timer cycles of the next deadline scan */
+
+	struct ae_stats st __rte_cache_aligned;
+};
+
+#define AE_RUNNING		0u
+#define AE_RESETTING		1u
+
+struct rte_avq_engine {
+	const struct rte_avq_transport *t;
+	const char *name;
+	uint16_t nq;
+	uint16_t size;
+	uint32_t max_out;
+	uint32_t max_in;
+	uint64_t tmo_cycles;
+	uint64_t hz;		/* timer cycles per second */
+	int socket;
+	struct ae_queue *q;
+
+	struct rte_avq_req *reqs;	/* handle pool */
+	uint32_t *req_next;
+	uint32_t nreqs;
+	uint64_t req_head __rte_cache_aligned;
+
+	uint32_t state __rte_cache_aligned;	/* AE_RUNNING / AE_RESETTING */
+	uint32_t active;	/* threads inside submit or poll */
+
+	uint64_t batches __rte_cache_aligned;
+	uint64_t batched;
+};
+
+/* Request handle states. */
+#define AE_REQ_FREE		0u
+#define AE_REQ_PENDING		1u
+#define AE_REQ_DONE		2u
+#define AE_REQ_FORGOTTEN	3u
+
+struct rte_avq_req {
+	struct rte_avq_engine *e;
+	uint32_t idx;
+	uint32_t state;		/* AE_REQ_* */
+	int status;
+	uint8_t ack;
+	uint32_t in_len;
+};
+
+/* Relaxed statistics counter: each event is counted by whoever sees it. */
+#define AE_STAT_ADD(q, field, n) \
+	__atomic_fetch_add(&(q)->st.field, (n), __ATOMIC_RELAXED)
+
+/* Serial comparison of 32-bit positions. */
+static inline int32_t
+ae_pos_diff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+/* Lock-free stacks (avq_engine.c). */
+uint32_t avq_engine_stack_pop(uint64_t *head, uint32_t *next);
+void avq_engine_stack_push(uint64_t *head, uint32_t *next, uint32_t idx);
+
+/* Give slot @p s back to its queue's free stack. */
+void avq_engine_slot_free(struct ae_queue *q, uint32_t s);
+
+/* Handle pool (avq_engine.c). */
+void avq_engine_req_put(struct rte_avq_engine *e, struct rte_avq_req *r);
+
+/* Ring @p q's doorbell if avail->idx moved since the last decision. */
+void avq_engine_queue_kick(struct ae_queue *q, bool force);
+
+/* Submission (avq_engine.c); avq_engine_submit() runs entered. */
+int avq_engine_cmd_check(const struct rte_avq_engine *e,
+			 const struct rte_avq_cmd *cmd);
+struct ae_queue *avq_engine_queue_of(struct rte_avq_engine *e,
+				     uint64_t device_id);
+int avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
+		      rte_avq_cb_t cb, void *arg, unsigned int flags);
+int avq_engine_wait_room(struct rte_avq_engine *e, struct ae_queue *q);
+
+/* Threads inside the engine (reset waits for them). */
+bool avq_engine_enter(struct rte_avq_engine *e);
+void avq_engine_leave(struct rte_avq_engine *e);
+
+/* Completion side (avq_engine_cq.c). */
+unsigned int avq_engine_harvest(struct ae_queue *q, unsigned int budget);
+unsigned int avq_engine_expire(struct ae_queue *q, uint64_t now);
+void avq_engine_oldest_advance(struct ae_queue *q);
+/* Reset/destroy with the queue disabled and no other thread inside. */
+unsigned int avq_engine_cancel_all(struct ae_queue *q);
+
+#endif /* AVQ_ENGINE_PRIVATE_H */

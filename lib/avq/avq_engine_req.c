@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+/*
+ * Admin-queue engine, the API around submission: request handles,
+ * synchronous execution, batches and statistics.
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_pause.h>
+
+#include "avq_engine_private.h"
+
+/* Delivery to a request handle. */
+static void
+ae_req_cb(void *arg, int status, uint8_t ack, uint32_t in_len)
+{
+	struct rte_avq_req *r = arg;
+	uint32_t old;
+
+	r->status = status;
+	r->ack = ack;
+	r->in_len = in_len;
+	/* H1: release pairs with the acquire load H2 in rte_avq_req_done()
+	 * (results visible) and with the exchange H3 in rte_avq_req_free()
+	 * (exactly one side returns the handle to the pool).
+	 */
+	old = __atomic_exchange_n(&r->state, AE_REQ_DONE, __ATOMIC_ACQ_REL);
+	if (old == AE_REQ_FORGOTTEN)
+		avq_engine_req_put(r->e, r);
+}
+
+int
+rte_avq_submit_req(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
+		   unsigned int flags, struct rte_avq_req **req)
+{
+	struct rte_avq_req *r;
+	uint32_t idx;
+	int ret;
+
+	if (e == NULL || req == NULL)
+		return -EINVAL;
+	ret = avq_engine_cmd_check(e, cmd);
+	if (ret < 0)
+		return ret;
+	if (!avq_engine_enter(e))
+		return -ECANCELED;
+	for (;;) {
+		idx = avq_engine_stack_pop(&e->req_head, e->req_next);
+		if (idx != AE_STACK_EMPTY)
+			break;
+		if (!(flags & RTE_AVQ_F_WAIT)) {
+			avq_engine_leave(e);
+			return -EAGAIN;
+		}
+		ret = avq_engine_wait_room(e, avq_engine_queue_of(e, cmd->device_id));
+		if (ret < 0) {
+			avq_engine_leave(e);
+			return ret;
+		}
+	}
+	r = &e->reqs[idx];
+	r->status = 0;
+	r->ack = 0;
+	r->in_len = 0;
+	__atomic_store_n(&r->state, AE_REQ_PENDING, __ATOMIC_RELAXED);
+	ret = avq_engine_submit(e, cmd, ae_req_cb, r, flags);
+	avq_engine_leave(e);
+	if (ret < 0) {
+		avq_engine_req_put(e, r);
+		return ret;
+	}
+	*req = r;
+	return 0;
+}
+
+bool
+rte_avq_req_done(const struct rte_avq_req *req)
+{
+	if (req == NULL)
+		return false;
+	/* H2: pairs with the release exchange H1 in ae_req_cb(). */
+	return __atomic_load_n(&req->state, __ATOMIC_ACQUIRE) == AE_REQ_DONE;
+}
+
+int
+rte_avq_req_result(const struct rte_avq_req *req, int *status, uint8_t *ack,
+		   uint32_t *in_len)
+{
+	if (req == NULL)
+		return -EINVAL;
+	if (!rte_avq_req_done(req))
+		return -EBUSY;
+	if (status != NULL)
+		*status = req->status;
+	if (ack != NULL)
+		*ack = req->ack;
+	if (in_len != NULL)
+		*in_len = req->in_len;
+	return 0;
+}
+
+void
+rte_avq_req_free(struct rte_avq_req *req)
+{
+	uint32_t old;
+
+	if (req == NULL)
+		return;
+	/* H3: pairs with H1: if the delivery already happened we return the
+	 * handle, else the deliverer will.
+	 */
+	old = __atomic_exchange_n(&req->state, AE_REQ_FORGOTTEN,
+				  __ATOMIC_ACQ_REL);
+	if (old == AE_REQ_DONE)
+		avq_engine_req_put(req->e, req);
+}
+
+/* ------------------------------------------------------------------ */
+/* Synchronous execution                                               */
+/* ------------------------------------------------------------------ */
+
+struct ae_sync {
+	uint32_t done;
+	int status;
+	uint8_t ack;
+	uint32_t in_len;
+};
+
+static void
+ae_sync_cb(void *arg, int status, uint8_t ack, uint32_t in_len)
+{
+	struct ae_sync *w = arg;
+
+	w->status = status;
+	w->ack = ack;
+	w->in_len = in_len;
+	/* X1: pairs with the acquire load X2 in rte_avq_exec(); after it
+	 * the deliverer no longer touches the waiter's stack.
+	 */
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+}
+
+int
+rte_avq_exec(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
+	     uint8_t *ack, uint32_t *in_len)
+{
+	struct ae_sync w = { .done = 0 };
+	int ret;
+
+	/* A callback on our stack rather than a pool handle: exec never
+	 * fails for a pool emptied by handles the owners keep.
+	 */
+	ret = rte_avq_submit(e, cmd, ae_sync_cb, &w, RTE_AVQ_F_WAIT);
+	if (ret < 0)
+		return ret;
+	/* X2: pairs with X1. */
+	while (!__atomic_load_n(&w.done, __ATOMIC_ACQUIRE)) {
+		if (rte_avq_engine_poll(e, 32) == 0)
+			rte_pause();
+	}
+	if (w.status < 0)
+		return w.status;
+	if (ack != NULL)
+		*ack = w.ack;
+	if (in_len != NULL)
+		*in_len = w.in_len;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Batches                                                             */
+/* ------------------------------------------------------------------ */
+
+void
+rte_avq_batch_begin(struct rte_avq_engine *e, struct rte_avq_batch *b)
+{
+	if (b == NULL)
+		return;
+	b->e = e;
+	b->count = 0;
+	b->error = 0;
+}
+
+int
+rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
+		  rte_avq_cb_t cb, void *arg, unsigned int flags)
+{
+	int ret;
+
+	if (b == NULL)
+		return -EINVAL;
+	ret = rte_avq_submit(b->e, cmd, cb, arg, flags | RTE_AVQ_F_NO_KICK);
+	if (ret < 0) {
+		if (b->error == 0)
+			b->error = ret;
+		return ret;
+	}
+	b->count++;
+	__atomic_fetch_add(&b->e->batched, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int
+rte_avq_batch_end(struct rte_avq_batch *b)
+{
+	if (b == NULL || b->e == NULL)
+		return -EINVAL;
+	rte_avq_engine_kick(b->e);
+	__atomic_fetch_add(&b->e->batches, 1, __ATOMIC_RELAXED);
+	return b->count > 0 ? (int)b->count : b->error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Statistics                                                          */
+/* ------------------------------------------------------------------ */
+
+int
+rte_avq_engine_stats_get(const struct rte_avq_engine *e,
+			 struct rte_avq_engine_stats *s)
+{
+	const struct ae_stats *st;
+	uint64_t sub = 0, del = 0, max;
+	uint16_t i;
+
+	if (e == NULL || s == NULL)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < e->nq; i++) {
+		st = &e->q[i].st;
+#define AE_SUM(f) __atomic_load_n(&st->f, __ATOMIC_RELAXED)
+		sub += AE_SUM(submitted);
+		del += AE_SUM(delivered);
+		s->submitted += AE_SUM(submitted);
+		s->completed += AE_SUM(completed);
+		s->failed += AE_SUM(failed);
+		s->timed_out += AE_SUM(timed_out);
+		s->canceled += AE_SUM(canceled);
+		s->late += AE_SUM(late);
+		s->eagain += AE_SUM(eagain);
+		s->kicks += AE_SUM(kicks);
+		s->lat_ns_sum += AE_SUM(lat_ns_sum);
+		max = AE_SUM(lat_ns_max);
+		if (max > s->lat_ns_max)
+			s->lat_ns_max = max;
+#undef AE_SUM
+	}
+	s->batches = __atomic_load_n(&e->batches, __ATOMIC_RELAXED);
+	s->batched = __atomic_load_n(&e->batched, __ATOMIC_RELAXED);
+	s->inflight = sub > del ? (uint32_t)(sub - del) : 0;
+	return 0;
+}
