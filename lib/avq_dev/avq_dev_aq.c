@@ -472,6 +472,9 @@ avq_aq_used_signal(struct rte_avq_dev *d, uint16_t aq)
 	struct avq_dev_aq *q = &d->aq[aq];
 	uint16_t flags;
 
+	/* Nothing to signal (the driver polls): no fence either. */
+	if (q->call_fd < 0)
+		return;
 	/* F2: orders the used->idx store before the avail->flags load;
 	 * pairs with the driver's full fence between clearing
 	 * VRING_AVAIL_F_NO_INTERRUPT and re-reading used->idx. */

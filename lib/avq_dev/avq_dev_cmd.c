@@ -629,16 +629,36 @@ static const struct avq_cmd_desc cmd_table[] = {
 	    sizeof(struct avq_mmu_batch_hdr), ANY, 0, avq_cmd_mmu_batch_unmap),
 };
 
-static const struct avq_cmd_desc *
-cmd_lookup(uint16_t class_id, uint16_t command)
+/* Direct index into cmd_table by (class, command), built once from the
+ * table: the lookup runs for every command. 0 means "none", else row + 1. */
+#define CMD_INDEX_CLASSES	(AVQ_CLASS_KICK + 1)
+#define CMD_INDEX_COMMANDS	8
+static uint8_t cmd_index[CMD_INDEX_CLASSES][CMD_INDEX_COMMANDS];
+
+RTE_INIT(cmd_index_init)
 {
 	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(cmd_table); i++)
-		if (cmd_table[i].class_id == class_id &&
-		    cmd_table[i].command == command)
-			return &cmd_table[i];
-	return NULL;
+	RTE_BUILD_BUG_ON(RTE_DIM(cmd_table) >= UINT8_MAX);
+	for (i = 0; i < RTE_DIM(cmd_table); i++) {
+		/* Every row fits (the tests run every command); a row that
+		 * did not would answer UNSUPP, never crash. */
+		if (cmd_table[i].class_id >= CMD_INDEX_CLASSES ||
+		    cmd_table[i].command >= CMD_INDEX_COMMANDS)
+			continue;
+		cmd_index[cmd_table[i].class_id][cmd_table[i].command] = i + 1;
+	}
+}
+
+static const struct avq_cmd_desc *
+cmd_lookup(uint16_t class_id, uint16_t command)
+{
+	uint8_t row;
+
+	if (class_id >= CMD_INDEX_CLASSES || command >= CMD_INDEX_COMMANDS)
+		return NULL;
+	row = cmd_index[class_id][command];
+	return row != 0 ? &cmd_table[row - 1] : NULL;
 }
 
 /* The checks every command shares, in a fixed order, then the handler. */

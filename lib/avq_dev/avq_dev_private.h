@@ -223,6 +223,7 @@ struct rte_avq_dev {
 	struct avq_regcap reg;
 	struct avq_trace_ring trace;
 	struct rte_avq_dev_stats stats;
+	uint64_t busy_cycles;		/* TSC cycles of passes with work */
 	struct avq_fault_state fault;
 
 	/* Device thread. */

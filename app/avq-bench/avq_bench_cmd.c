@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+/*
+ * Command rows: one FEAT_DEVICE_GET at a time (engine and minimal path),
+ * closed-loop async batches, one vs two submitting lcores, and what the
+ * device thread costs while idle.
+ *
+ * FEAT_DEVICE_GET is a real command that changes nothing: the device looks
+ * the managed device up and writes 8 bytes, so the rows measure the admin
+ * path, not the command.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_common.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include <rte_avq_wire.h>
+
+#include "avq_bench.h"
+
+/* Round trips before any row is timed: first-touch of rings and caches. */
+#define WARMUP		1000
+#define POLL_BUDGET	256
+
+static void
+feat_cmd(struct rte_avq_cmd *c, uint64_t id, rte_le64_t *in)
+{
+	memset(c, 0, sizeof(*c));
+	c->device_id = id;
+	c->class_id = AVQ_CLASS_FEAT;
+	c->command = AVQ_FEAT_DEVICE_GET;
+	c->in = in;
+	c->in_len = sizeof(*in);
+}
+
+static void
+cmd_failed(const char *what, int ret, uint8_t ack, uint32_t in_len)
+{
+	/* Report the first few only: one broken path fails every command. */
+	if (bench_errors++ < 5)
+		fprintf(stderr, "avq-bench: %s: ret %d ack %s in_len %u\n", what,
+			ret, avq_ack_str(ack), in_len);
+}
+
+static void
+rate_row(struct bench_row *r, uint32_t n, uint64_t cycles)
+{
+	double ns = bench_tsc_ns(cycles);
+
+	r->count = n;
+	r->time_ms = ns / 1e6;
+	r->rate = ns > 0 ? n * 1e9 / ns : -1;
+}
+
+/* ---- (a) and (e): one command at a time ---- */
+
+int
+bench_ref_sync(struct bench_env *env)
+{
+	uint32_t n = bench_opt->iters, i;
+	struct rte_avq_result res;
+	uint64_t *lat, t0, t1, t_all = 0;
+	struct bench_row *r;
+	rte_le64_t f;
+	int ret;
+
+	lat = malloc(sizeof(*lat) * n);
+	if (lat == NULL)
+		return -ENOMEM;
+	for (i = 0; i < WARMUP + n; i++) {
+		if (i == WARMUP)
+			t_all = bench_tsc();
+		t0 = bench_tsc();
+		ret = rte_avq_aq_exec(env->aq, env->ids[0], AVQ_CLASS_FEAT,
+				      AVQ_FEAT_DEVICE_GET, NULL, 0, &f,
+				      sizeof(f), &res, 0);
+		t1 = bench_tsc();
+		if (ret != 0 || res.ack != AVQ_ACK_OK || res.in_len != sizeof(f)) {
+			cmd_failed("rte_avq_aq_exec", ret, res.ack, res.in_len);
+			if (ret != 0)
+				break;
+		}
+		if (i >= WARMUP)
+			lat[i - WARMUP] = t1 - t0;
+	}
+	if (i < WARMUP + n) {
+		free(lat);
+		return -EIO;
+	}
+	r = bench_row_add("a", "a.sync.minimal",
+			  "sync, minimal path rte_avq_aq_exec (ref)");
+	rate_row(r, n, bench_tsc() - t_all);
+	bench_percentiles(lat, n, r);
+	snprintf(r->note, sizeof(r->note), "device idle=%s, 1 AQ",
+		 bench_idle_str(env->idle));
+	free(lat);
+	return 0;
+}
+
+int
+bench_sync(struct bench_env *env, const char *sec, const char *key,
+	   const char *name, uint32_t n)
+{
+	uint64_t *lat, t0, t1, t_all = 0;
+	struct rte_avq_cmd cmd;
+	struct bench_row *r;
+	uint32_t in_len, i, warm = RTE_MIN((uint32_t)WARMUP, n);
+	uint8_t ack;
+	rte_le64_t f;
+	int ret;
+
+	lat = malloc(sizeof(*lat) * n);
+	if (lat == NULL)
+		return -ENOMEM;
+	feat_cmd(&cmd, env->ids[0], &f);
+	for (i = 0; i < warm + n; i++) {
+		if (i == warm)
+			t_all = bench_tsc();
+		ack = AVQ_ACK_ERR;
+		in_len = 0;
+		t0 = bench_tsc();
+		ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
+		t1 = bench_tsc();
+		if (ret != 0 || ack != AVQ_ACK_OK || in_len != sizeof(f)) {
+			cmd_failed("rte_avq_exec", ret, ack, in_len);
+			if (ret != 0)
+				break;
+		}
+		if (i >= warm)
+			lat[i - warm] = t1 - t0;
+	}
+	if (i < warm + n) {
+		free(lat);
+		return -EIO;
+	}
+	r = bench_row_add(sec, key, name);
+	rate_row(r, n, bench_tsc() - t_all);
+	bench_percentiles(lat, n, r);
+	snprintf(r->note, sizeof(r->note), "device idle=%s",
+		 bench_idle_str(env->idle));
+	free(lat);
+	return 0;
+}
+
+/* ---- (b) and (c): async batches ---- */
+
+/* One submitter's completions. Counters are atomics: in (c) the other
+ * lcore's poll may deliver this submitter's callbacks. */
+struct async_ctx {
+	struct rte_avq_engine *e;
+	uint64_t *lat;		/**< per command, or NULL */
+	uint64_t posted;	/**< submitter-local */
+	uint64_t done;		/**< delivered (atomic) */
+	uint64_t failed;	/**< delivered with an error (atomic) */
+	uint64_t seq;		/**< spreads commands over the devices */
+	bool yield;		/**< give the core away while waiting */
+};
+
+struct async_slot {
+	struct async_ctx *ctx;
+	uint64_t t_sub;
+	uint32_t idx;
+	rte_le64_t in;
+};
+
+static void
+async_cb(void *arg, int status, uint8_t ack, uint32_t in_len)
+{
+	struct async_slot *s = arg;
+	struct async_ctx *c = s->ctx;
+	uint64_t t = bench_tsc();
+
+	if (status != 0 || ack != AVQ_ACK_OK || in_len != sizeof(s->in))
+		__atomic_fetch_add(&c->failed, 1, __ATOMIC_RELAXED);
+	if (c->lat != NULL)
+		c->lat[s->idx] = t - s->t_sub;
+	/* C1: pairs with the acquire load C2 in async_wait(): the slot's
+	 * latency is written before its reuse is allowed. */
+	__atomic_fetch_add(&c->done, 1, __ATOMIC_RELEASE);
+}
+
+/* Poll until everything this submitter posted has been delivered. */
+static void
+async_wait(struct async_ctx *c)
+{
+	/* C2: pairs with the release add C1 in async_cb(). */
+	while (__atomic_load_n(&c->done, __ATOMIC_ACQUIRE) < c->posted) {
+		if (rte_avq_engine_poll(c->e, POLL_BUDGET) == 0 && c->yield)
+			sched_yield();
+	}
+}
+
+/*
+ * One closed-loop batch of @p n commands: begin, add n (slots[i] records
+ * each command's submit time), end (one doorbell), wait for all of them.
+ * A full ring (-EAGAIN) ends the batch early; the rest follows in a new
+ * batch once the first part completed.
+ */
+static int
+async_batch(struct async_ctx *c, const uint64_t *ids,
+	    struct async_slot *slots, uint32_t n, uint32_t lat_base,
+	    uint64_t *eagain)
+{
+	struct rte_avq_batch b;
+	struct rte_avq_cmd cmd;
+	uint32_t i = 0;
+	int ret;
+
+	rte_avq_batch_begin(c->e, &b);
+	while (i < n) {
+		struct async_slot *s = &slots[i];
+
+		s->ctx = c;
+		s->idx = lat_base + i;
+		feat_cmd(&cmd, ids[c->seq % BENCH_NUM_VDEVS], &s->in);
+		s->t_sub = bench_tsc();
+		ret = rte_avq_batch_add(&b, &cmd, async_cb, s, 0);
+		if (ret == -EAGAIN) {
+			(*eagain)++;
+			rte_avq_batch_end(&b);
+			async_wait(c);
+			rte_avq_batch_begin(c->e, &b);
+			continue;
+		}
+		if (ret < 0) {
+			cmd_failed("rte_avq_batch_add", ret, 0, 0);
+			rte_avq_batch_end(&b);
+			async_wait(c);
+			return ret;
+		}
+		c->posted++;
+		c->seq++;
+		i++;
+	}
+	ret = rte_avq_batch_end(&b);
+	if (ret < 0 && b.count > 0) {
+		cmd_failed("rte_avq_batch_end", ret, 0, 0);
+		return ret;
+	}
+	async_wait(c);
+	return 0;
+}
+
+static const uint32_t batch_sizes[] = { 1, 8, 32, 128 };
+
+int
+bench_async(struct bench_env *env)
+{
+	struct async_slot slots[BENCH_MAX_BATCH];
+	char key[48], name[64];
+	struct async_ctx c;
+	struct bench_row *r;
+	uint64_t *lat, t0, eagain;
+	uint32_t bi, bs, n, done;
+	int ret = 0;
+
+	lat = malloc(sizeof(*lat) * (bench_opt->cmds + BENCH_MAX_BATCH));
+	if (lat == NULL)
+		return -ENOMEM;
+	for (bi = 0; bi < RTE_DIM(batch_sizes) && ret == 0; bi++) {
+		bs = batch_sizes[bi];
+		n = RTE_MAX(bench_opt->cmds / bs, 1u) * bs;
+		memset(&c, 0, sizeof(c));
+		c.e = env->e;
+		c.lat = lat;
+		eagain = 0;
+		/* Warm-up: a few batches, not timed. */
+		for (done = 0; done < (uint32_t)WARMUP && ret == 0; done += bs)
+			ret = async_batch(&c, env->ids, slots, bs, 0, &eagain);
+		if (ret < 0)
+			break;
+		t0 = bench_tsc();
+		for (done = 0; done < n && ret == 0; done += bs)
+			ret = async_batch(&c, env->ids, slots, bs, done,
+					  &eagain);
+		if (ret < 0)
+			break;
+		snprintf(key, sizeof(key), "b.async.batch%u", bs);
+		snprintf(name, sizeof(name), "async, batches of %u", bs);
+		r = bench_row_add("b", key, name);
+		rate_row(r, n, bench_tsc() - t0);
+		bench_percentiles(lat, n, r);
+		snprintf(r->note, sizeof(r->note),
+			 "device idle=%s; submit->callback; ring full %" PRIu64
+			 "x", bench_idle_str(env->idle), eagain);
+		if (c.failed != 0) {
+			cmd_failed("async FEAT_DEVICE_GET", 0, 0, 0);
+			ret = -EIO;
+		}
+	}
+	free(lat);
+	return ret;
+}
+
+/* (c): submitters for a fixed time. */
+struct lcore_arg {
+	struct async_ctx c;
+	const uint64_t *ids;
+	struct async_slot slots[BENCH_MAX_BATCH];
+	uint64_t eagain;
+	int ret;
+};
+
+static uint32_t lc_go;
+static uint32_t lc_stop;
+
+static void
+lcore_loop(struct lcore_arg *a)
+{
+	/* L1: pairs with the release store L2 in lcores_run(). */
+	while (!__atomic_load_n(&lc_stop, __ATOMIC_ACQUIRE) && a->ret == 0)
+		a->ret = async_batch(&a->c, a->ids, a->slots, 32, 0, &a->eagain);
+}
+
+static int
+lcore_worker(void *arg)
+{
+	struct lcore_arg *a = arg;
+
+	/* L3: pairs with the release store L4 in lcores_run(). */
+	while (!__atomic_load_n(&lc_go, __ATOMIC_ACQUIRE))
+		;
+	lcore_loop(a);
+	return 0;
+}
+
+static int
+lcores_run(struct bench_env *env, unsigned int nlc, bool yield)
+{
+	static struct lcore_arg a[2];
+	uint64_t t0, dur = (uint64_t)bench_opt->duration_ms * 1000000ull;
+	char key[48], name[64];
+	struct bench_row *r;
+	unsigned int i;
+	double ns;
+	int ret;
+
+	memset(a, 0, sizeof(a));
+	for (i = 0; i < nlc; i++) {
+		a[i].c.e = env->e;
+		a[i].c.yield = yield;
+		a[i].c.seq = i;
+		a[i].ids = env->ids;
+	}
+	__atomic_store_n(&lc_go, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&lc_stop, 0, __ATOMIC_RELAXED);
+	if (nlc > 1) {
+		ret = rte_eal_remote_launch(lcore_worker, &a[1],
+					    bench_worker_lcore);
+		if (ret < 0)
+			return ret;
+	}
+	t0 = bench_now_ns();
+	/* L4: pairs with the acquire load L3 in lcore_worker(). */
+	__atomic_store_n(&lc_go, 1, __ATOMIC_RELEASE);
+	while (bench_now_ns() - t0 < dur && a[0].ret == 0)
+		a[0].ret = async_batch(&a[0].c, a[0].ids, a[0].slots, 32, 0,
+				       &a[0].eagain);
+	/* L2: pairs with the acquire load L1 in lcore_loop(). */
+	__atomic_store_n(&lc_stop, 1, __ATOMIC_RELEASE);
+	if (nlc > 1)
+		rte_eal_wait_lcore(bench_worker_lcore);
+	ns = (double)(bench_now_ns() - t0);
+	for (i = 0; i < nlc; i++) {
+		if (a[i].ret < 0)
+			return a[i].ret;
+		if (a[i].c.failed != 0) {
+			cmd_failed("async FEAT_DEVICE_GET (lcores)", 0, 0, 0);
+			return -EIO;
+		}
+	}
+
+	snprintf(key, sizeof(key), "c.%s.lcores%u%s", bench_idle_str(env->idle),
+		 nlc, yield ? ".yield" : "");
+	snprintf(name, sizeof(name), "%u submitter lcore%s, batch 32, idle=%s%s",
+		 nlc, nlc > 1 ? "s" : "", bench_idle_str(env->idle),
+		 yield ? ", yield" : "");
+	r = bench_row_add("c", key, name);
+	r->count = (double)(a[0].c.done + a[1].c.done);
+	r->time_ms = ns / 1e6;
+	r->rate = r->count * 1e9 / ns;
+	if (nlc > 1)
+		snprintf(r->note, sizeof(r->note),
+			 "lcore %u: %" PRIu64 ", lcore %u: %" PRIu64
+			 " (cpu %d shared with the device)",
+			 rte_get_main_lcore(), a[0].c.done, bench_worker_lcore,
+			 a[1].c.done, rte_lcore_to_cpu_id(bench_worker_lcore));
+	else
+		snprintf(r->note, sizeof(r->note), "lcore %u only",
+			 rte_get_main_lcore());
+	return 0;
+}
+
+int
+bench_lcores(struct bench_env *env)
+{
+	int ret;
+
+	ret = lcores_run(env, 1, false);
+	if (ret == 0)
+		ret = lcores_run(env, 2, false);
+	if (ret == 0)
+		ret = lcores_run(env, 2, true);
+	return ret;
+}
+
+/* ---- (e): what an idle device costs ---- */
+
+int
+bench_idle_cpu(struct bench_env *env)
+{
+	struct rte_avq_dev_stats s0, s1;
+	struct timespec ts;
+	char key[48], name[64];
+	struct bench_row *r;
+	uint64_t t0, t1;
+	double cpu_ms, win_ms;
+	int ret;
+
+	/* Let the last command's after-work (an ADAPTIVE spin) end first. */
+	ts.tv_sec = 0;
+	ts.tv_nsec = 20 * 1000 * 1000;
+	nanosleep(&ts, NULL);
+	ret = rte_avq_dev_stats_get(env->dev, &s0);
+	if (ret < 0)
+		return ret;
+	t0 = bench_now_ns();
+	ts.tv_sec = bench_opt->idle_ms / 1000;
+	ts.tv_nsec = (long)(bench_opt->idle_ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+	ret = rte_avq_dev_stats_get(env->dev, &s1);
+	if (ret < 0)
+		return ret;
+	t1 = bench_now_ns();
+	win_ms = (double)(t1 - t0) / 1e6;
+	cpu_ms = (double)(s1.cpu_ns - s0.cpu_ns) / 1e6;
+
+	snprintf(key, sizeof(key), "e.idle_cpu.%s", bench_idle_str(env->idle));
+	snprintf(name, sizeof(name), "idle device CPU, idle=%s",
+		 bench_idle_str(env->idle));
+	r = bench_row_add("e", key, name);
+	r->time_ms = win_ms;
+	r->value = cpu_ms * 1000.0 / win_ms;
+	snprintf(r->note, sizeof(r->note),
+		 "device thread CPU %.2f ms per s idle (%.2f%% of a core); "
+		 "%" PRIu64 " wakeups", r->value, r->value / 10.0,
+		 s1.wakeups - s0.wakeups);
+	return 0;
+}

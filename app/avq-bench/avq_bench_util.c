@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+/*
+ * Clocks, percentiles and the physical reference: a cache line bounced
+ * between the two cores, the floor under any polled round trip.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "avq_bench.h"
+
+uint64_t
+bench_tsc(void)
+{
+	return rte_rdtsc();
+}
+
+double
+bench_tsc_ns(uint64_t cycles)
+{
+	return (double)cycles * 1e9 / (double)rte_get_tsc_hz();
+}
+
+uint64_t
+bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted samples: the smallest sample with at
+ * least p of all samples at or below it. */
+static double
+pick(const uint64_t *s, uint32_t n, double p)
+{
+	uint64_t rank = (uint64_t)(p * n + 0.999999);
+
+	if (rank == 0)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return bench_tsc_ns(s[rank - 1]);
+}
+
+void
+bench_percentiles(uint64_t *s, uint32_t n, struct bench_row *r)
+{
+	if (n == 0)
+		return;
+	qsort(s, n, sizeof(*s), u64_cmp);
+	r->p50 = pick(s, n, 0.50);
+	r->p99 = pick(s, n, 0.99);
+	r->p999 = pick(s, n, 0.999);
+}
+
+/* ---- Cache-line round trip ---- */
+
+/* Rounds timed together: one sample is the mean of a block, so that the
+ * two TSC reads (tens of cycles in a VM) weigh 1/16 on each round. */
+#define PP_BLOCK	16
+#define PP_WARMUP	10000
+
+struct pingpong {
+	/* The only shared line: odd values are written by the main lcore,
+	 * even ones by the worker. */
+	uint64_t seq __rte_cache_aligned;
+	uint64_t rounds __rte_cache_aligned;
+};
+
+static struct pingpong pp;
+
+/* Worker (core of the second lcore): answer every odd value with the next
+ * even one. Pure spinning, no pause instruction: the reference is the
+ * line's transfer time, not a polling loop's. */
+static int
+pp_worker(void *arg)
+{
+	uint64_t i, n = pp.rounds;
+
+	RTE_SET_USED(arg);
+	for (i = 1; i <= n; i++) {
+		/* P1: pairs with the release store P2 in bench_cacheline(). */
+		while (__atomic_load_n(&pp.seq, __ATOMIC_ACQUIRE) != 2 * i - 1)
+			;
+		/* P3: pairs with the acquire load P4 in bench_cacheline(). */
+		__atomic_store_n(&pp.seq, 2 * i, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+int
+bench_cacheline(void)
+{
+	uint32_t blocks = bench_opt->rounds / PP_BLOCK, b, k;
+	uint64_t *s, i = 0, t0, t1, t_all;
+	struct bench_row *r;
+	int ret;
+
+	s = malloc(sizeof(*s) * blocks);
+	if (s == NULL)
+		return -ENOMEM;
+	pp.seq = 0;
+	pp.rounds = PP_WARMUP + (uint64_t)blocks * PP_BLOCK;
+	ret = rte_eal_remote_launch(pp_worker, NULL, bench_worker_lcore);
+	if (ret < 0) {
+		free(s);
+		return ret;
+	}
+	for (k = 0; k < PP_WARMUP; k++) {
+		i++;
+		/* P2: pairs with the acquire load P1 in pp_worker(). */
+		__atomic_store_n(&pp.seq, 2 * i - 1, __ATOMIC_RELEASE);
+		/* P4: pairs with the release store P3 in pp_worker(). */
+		while (__atomic_load_n(&pp.seq, __ATOMIC_ACQUIRE) != 2 * i)
+			;
+	}
+	t_all = bench_tsc();
+	for (b = 0; b < blocks; b++) {
+		t0 = bench_tsc();
+		for (k = 0; k < PP_BLOCK; k++) {
+			i++;
+			/* P2, P4 as above. */
+			__atomic_store_n(&pp.seq, 2 * i - 1, __ATOMIC_RELEASE);
+			while (__atomic_load_n(&pp.seq, __ATOMIC_ACQUIRE) !=
+			       2 * i)
+				;
+		}
+		t1 = bench_tsc();
+		s[b] = (t1 - t0) / PP_BLOCK;
+	}
+	t_all = bench_tsc() - t_all;
+	rte_eal_wait_lcore(bench_worker_lcore);
+
+	r = bench_row_add("ref", "cacheline_rtt", "cache-line round trip, 2 cores");
+	r->count = (double)blocks * PP_BLOCK;
+	r->time_ms = bench_tsc_ns(t_all) / 1e6;
+	bench_percentiles(s, blocks, r);
+	snprintf(r->note, sizeof(r->note),
+		 "cores %d<->%d; mean %.1f ns; p50 over blocks of %u rounds",
+		 rte_lcore_to_cpu_id(rte_get_main_lcore()),
+		 rte_lcore_to_cpu_id(bench_worker_lcore),
+		 bench_tsc_ns(t_all) / r->count, PP_BLOCK);
+	free(s);
+	return 0;
+}
