@@ -39,7 +39,6 @@
 /* Ack value written before posting: a device that returns the chain without
  * writing the ack leaves it (used.len 0 tells the same).
  */
-#define AE_ACK_UNWRITTEN	0xff
 /* Handles per descriptor slot in the pool: room for handles the owner has
  * not freed yet while the slots are reused.
  */
@@ -113,12 +112,22 @@ avq_engine_req_put(struct rte_avq_engine *e, struct rte_avq_req *r)
 bool
 avq_engine_enter(struct rte_avq_engine *e)
 {
+	bool shared;
+	struct ae_stats *st = ae_st(e, &shared);
+
 	/* D1: Dekker with D2 in rte_avq_engine_reset(): we announce
 	 * ourselves then read the state, reset writes the state then reads
-	 * the count; with both SEQ_CST one of us sees the other.
+	 * every count; with a full fence on both sides one of us sees the
+	 * other. Our own line: a plain store and a fence, no locked RMW on a
+	 * line other threads write.
 	 */
-	__atomic_fetch_add(&e->active, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&e->state, __ATOMIC_SEQ_CST) != AE_RUNNING) {
+	if (shared) {
+		__atomic_fetch_add(&st->active, 1, __ATOMIC_SEQ_CST);
+	} else {
+		__atomic_store_n(&st->active, st->active + 1, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+	if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != AE_RUNNING) {
 		avq_engine_leave(e);
 		return false;
 	}
@@ -128,15 +137,42 @@ avq_engine_enter(struct rte_avq_engine *e)
 void
 avq_engine_leave(struct rte_avq_engine *e)
 {
+	bool shared;
+	struct ae_stats *st = ae_st(e, &shared);
+
 	/* D3: release: our ring, cell and slot writes happen before reset's
 	 * acquire load of a zero count (D2) and its rebuild of them.
 	 */
-	__atomic_fetch_sub(&e->active, 1, __ATOMIC_RELEASE);
+	if (shared)
+		__atomic_fetch_sub(&st->active, 1, __ATOMIC_RELEASE);
+	else
+		__atomic_store_n(&st->active, st->active - 1, __ATOMIC_RELEASE);
+}
+
+/* D2 (continued): wait until no thread is inside. SEQ_CST loads; they also
+ * acquire the releases of D3 by the threads that left. */
+static void
+ae_wait_outside(struct rte_avq_engine *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < AE_NLCORE; i++)
+		while (__atomic_load_n(&e->st[i].active, __ATOMIC_SEQ_CST) != 0)
+			rte_pause();
 }
 
 /* ------------------------------------------------------------------ */
 /* Queue set-up                                                        */
 /* ------------------------------------------------------------------ */
+
+static inline void
+ae_desc_len(struct avq_desc *d, uint32_t len)
+{
+	rte_le32_t v = avq_to_le32(len);
+
+	if (d->len != v)
+		d->len = v;
+}
 
 static void
 ae_desc_write(struct avq_desc *d, uint64_t addr, uint32_t len,
@@ -351,7 +387,7 @@ ae_conf_check(const struct rte_avq_engine_conf *conf, uint16_t *nq,
 	}
 	offered = t->ops->num_aqs != NULL ? t->ops->num_aqs(t->ctx) : 1;
 	*nq = conf->num_aqs != 0 ? conf->num_aqs : offered;
-	if (*nq == 0 || *nq > offered) {
+	if (*nq == 0 || *nq > offered || *nq > RTE_AVQ_ENGINE_MAX_AQS) {
 		AVQ_LOG(ERR, "%s engine: %u admin queues requested, %u offered",
 			t->name != NULL ? t->name : "?", *nq, offered);
 		return -ERANGE;
@@ -417,7 +453,11 @@ rte_avq_engine_create(const struct rte_avq_engine_conf *conf)
 					 RTE_CACHE_LINE_SIZE, conf->socket);
 	e->q = rte_zmalloc_socket("avq_engine_queues", sizeof(*e->q) * nq,
 				  RTE_CACHE_LINE_SIZE, conf->socket);
-	if (e->reqs == NULL || e->req_next == NULL || e->q == NULL) {
+	e->st = rte_zmalloc_socket("avq_engine_stats",
+				   RTE_ALIGN_CEIL(sizeof(*e->st), RTE_CACHE_LINE_SIZE) *
+				   AE_NLCORE, RTE_CACHE_LINE_SIZE, conf->socket);
+	if (e->reqs == NULL || e->req_next == NULL || e->q == NULL ||
+	    e->st == NULL) {
 		ret = -ENOMEM;
 		goto fail_arrays;
 	}
@@ -443,6 +483,7 @@ fail_queues:
 		ae_queue_free(&e->q[i]);
 	}
 fail_arrays:
+	rte_free(e->st);
 	rte_free(e->q);
 	rte_free(e->req_next);
 	rte_free(e->reqs);
@@ -495,6 +536,7 @@ rte_avq_engine_destroy(struct rte_avq_engine *e)
 	ae_quiesce(e);
 	for (i = 0; i < e->nq; i++)
 		ae_queue_free(&e->q[i]);
+	rte_free(e->st);
 	rte_free(e->q);
 	rte_free(e->req_next);
 	rte_free(e->reqs);
@@ -519,12 +561,9 @@ rte_avq_engine_reset(struct rte_avq_engine *e)
 			e->name);
 		return -EBUSY;
 	}
-	/* D2 (continued): SEQ_CST load; it also acquires the releases of
-	 * D3 by the threads that left. The control path may wait here:
-	 * submitters leave at once, pollers after their current burst.
-	 */
-	while (__atomic_load_n(&e->active, __ATOMIC_SEQ_CST) != 0)
-		rte_pause();
+	/* The control path may wait here: submitters leave at once,
+	 * pollers after their current burst. */
+	ae_wait_outside(e);
 	n = ae_quiesce(e);
 	for (i = 0; i < e->nq; i++) {
 		ae_queue_init_state(&e->q[i]);
@@ -735,9 +774,27 @@ avq_engine_cmd_check(const struct rte_avq_engine *e, const struct rte_avq_cmd *c
 	return 0;
 }
 
+void
+avq_engine_batch_flush(struct rte_avq_batch *b, uint16_t qi)
+{
+	struct ae_queue *q = &b->e->q[qi];
+	uint32_t p = b->pin[qi];
+
+	/* Our last entry of the batch is pinned (its owner_out not yet
+	 * stored), which bounds avail->idx for this publication exactly as
+	 * for a single submission (see ae_publish()).
+	 */
+	ae_publish(q, p, false);
+	avq_engine_queue_kick(q, false);
+	/* P3 for the batch's last entry. */
+	__atomic_store_n(&q->cells[p & q->mask].owner_out, p, __ATOMIC_RELEASE);
+	b->pinned &= ~(1u << qi);
+}
+
 int
 avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
-	  rte_avq_cb_t cb, void *arg, unsigned int flags)
+		  rte_avq_cb_t cb, void *arg, unsigned int flags,
+		  struct rte_avq_batch *b)
 {
 	struct avq_cmd_hdr hdr;
 	struct ae_queue *q;
@@ -745,9 +802,11 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 	uint8_t *buf;
 	uint32_t s, p;
 	uint64_t now;
+	uint16_t qi;
 	int ret;
 
 	q = avq_engine_queue_of(e, cmd->device_id);
+	qi = (uint16_t)(q - e->q);
 	for (;;) {
 		s = avq_engine_stack_pop(&q->free_head, q->slot_next);
 		if (s != AE_STACK_EMPTY) {
@@ -759,6 +818,10 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 			AE_STAT_ADD(q, eagain, 1);
 			return -EAGAIN;
 		}
+		/* What our own batch holds must reach the device, or the
+		 * room we wait for may be taken by our own entries. */
+		if (b != NULL && (b->pinned & (1u << qi)))
+			avq_engine_batch_flush(b, qi);
 		ret = avq_engine_wait_room(e, q);
 		if (ret < 0)
 			return ret;
@@ -772,9 +835,14 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 	memcpy(buf, &hdr, sizeof(hdr));
 	if (cmd->out_len > 0)
 		memcpy(buf + sizeof(hdr), cmd->out, cmd->out_len);
-	buf[q->in_off] = AE_ACK_UNWRITTEN;
-	q->desc[2 * s].len = avq_to_le32(sizeof(hdr) + cmd->out_len);
-	q->desc[2 * s + 1].len = avq_to_le32(1 + cmd->in_len);
+	/* Descriptors are pre-written per slot; only the lengths vary, and
+	 * only a changed one is stored: an unchanged line stays valid in
+	 * the device's cache (a store would steal it, costing the device a
+	 * miss on every command). The ack byte needs no marker: used.len >= 1
+	 * is what says the device wrote it.
+	 */
+	ae_desc_len(&q->desc[2 * s], sizeof(hdr) + cmd->out_len);
+	ae_desc_len(&q->desc[2 * s + 1], 1 + cmd->in_len);
 	q->slots[s].pos = p;
 	q->slots[s].len = 0;
 	__atomic_store_n(&q->slots[s].busy, 1, __ATOMIC_RELAXED);
@@ -799,6 +867,17 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 	__atomic_store_n(&c->state, AE_W(p, AE_ST_POSTED), __ATOMIC_RELEASE);
 	AE_STAT_ADD(q, submitted, 1);
 
+	if (b != NULL) {
+		/* Deferred: the batch publishes once, at its end. Only its
+		 * last entry per queue stays pinned for that publication. */
+		if (b->pinned & (1u << qi))
+			/* P3 for the entry this one follows. */
+			__atomic_store_n(&q->cells[b->pin[qi] & q->mask].owner_out,
+					 b->pin[qi], __ATOMIC_RELEASE);
+		b->pin[qi] = p;
+		b->pinned |= 1u << qi;
+		return 0;
+	}
 	if (ae_publish(q, p, (flags & RTE_AVQ_F_NO_KICK) != 0))
 		avq_engine_queue_kick(q, true);
 	/* P3: unpin the lap; pairs with R1 of the submitter that reuses the
@@ -821,7 +900,7 @@ rte_avq_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 		return ret;
 	if (!avq_engine_enter(e))
 		return -ECANCELED;
-	ret = avq_engine_submit(e, cmd, cb, arg, flags);
+	ret = avq_engine_submit(e, cmd, cb, arg, flags, NULL);
 	avq_engine_leave(e);
 	return ret;
 }

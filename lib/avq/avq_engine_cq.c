@@ -143,12 +143,19 @@ ae_cycles_to_ns(const struct rte_avq_engine *e, uint64_t cyc)
 static void
 ae_latency(struct ae_queue *q, uint64_t ns)
 {
+	bool shared;
+	struct ae_stats *st = ae_st(q->e, &shared);
 	uint64_t max;
 
-	AE_STAT_ADD(q, lat_ns_sum, ns);
-	max = __atomic_load_n(&q->st.lat_ns_max, __ATOMIC_RELAXED);
+	ae_stat_add(&st->lat_ns_sum, ns, shared);
+	max = __atomic_load_n(&st->lat_ns_max, __ATOMIC_RELAXED);
+	if (!shared) {
+		if (ns > max)
+			__atomic_store_n(&st->lat_ns_max, ns, __ATOMIC_RELAXED);
+		return;
+	}
 	while (ns > max &&
-	       !__atomic_compare_exchange_n(&q->st.lat_ns_max, &max, ns, false,
+	       !__atomic_compare_exchange_n(&st->lat_ns_max, &max, ns, false,
 					    __ATOMIC_RELAXED,
 					    __ATOMIC_RELAXED))
 		;
@@ -473,6 +480,17 @@ avq_engine_oldest_advance(struct ae_queue *q)
 /* Poll and reset                                                      */
 /* ------------------------------------------------------------------ */
 
+/* Used entries to harvest, or a deadline scan due, on @p q. */
+static inline bool
+ae_has_work(struct ae_queue *q, uint64_t now)
+{
+	uint16_t used = avq_le16(__atomic_load_n(&q->used->idx,
+						 __ATOMIC_RELAXED));
+
+	return used != (uint16_t)__atomic_load_n(&q->cons, __ATOMIC_RELAXED) ||
+	       now >= __atomic_load_n(&q->tmo_check, __ATOMIC_RELAXED);
+}
+
 int
 rte_avq_engine_poll(struct rte_avq_engine *e, unsigned int budget)
 {
@@ -484,6 +502,15 @@ rte_avq_engine_poll(struct rte_avq_engine *e, unsigned int budget)
 		return 0;
 	if (budget == 0)
 		budget = AE_DEF_BUDGET;
+	/* A poll with nothing to do costs no fence: peek first. Plain loads
+	 * of memory that lives as long as the engine; a stale value only
+	 * delays the work to the next poll. */
+	now = rte_get_timer_cycles();
+	for (i = 0; i < e->nq; i++)
+		if (ae_has_work(&e->q[i], now))
+			break;
+	if (i == e->nq)
+		return 0;
 	if (!avq_engine_enter(e))
 		return 0;
 	for (i = 0; i < e->nq; i++)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_lcore.h>
 
 #include "rte_avq_engine.h"
 #include "avq_private.h"
@@ -64,7 +65,20 @@ struct ae_slot {
 
 #define AE_STACK_EMPTY		UINT32_MAX
 
+/*
+ * Statistics and the reset quiescence counter live per lcore: each EAL
+ * thread writes only its own cache line with plain (relaxed) stores, so
+ * the hot paths take no locked instruction and bounce no shared line for
+ * them. Threads without an lcore id share the last entry, with atomic
+ * read-modify-writes.
+ */
+#define AE_NLCORE		(RTE_MAX_LCORE + 1)
+
 struct ae_stats {
+	uint32_t active;	/* times this thread is inside submit or poll */
+	uint32_t pad;
+	uint64_t batches;
+	uint64_t batched;
 	uint64_t submitted;
 	uint64_t delivered;
 	uint64_t completed;
@@ -77,7 +91,7 @@ struct ae_stats {
 	uint64_t proto_errors;
 	uint64_t lat_ns_sum;
 	uint64_t lat_ns_max;
-};
+} __rte_cache_aligned;
 
 struct ae_queue {
 	struct rte_avq_engine *e;
@@ -112,7 +126,6 @@ struct ae_queue {
 	uint32_t oldest;	/* no undelivered position below it */
 	uint64_t tmo_check;	/* timer cycles of the next deadline scan */
 
-	struct ae_stats st __rte_cache_aligned;
 };
 
 #define AE_RUNNING		0u
@@ -136,10 +149,8 @@ struct rte_avq_engine {
 	uint64_t req_head __rte_cache_aligned;
 
 	uint32_t state __rte_cache_aligned;	/* AE_RUNNING / AE_RESETTING */
-	uint32_t active;	/* threads inside submit or poll */
 
-	uint64_t batches __rte_cache_aligned;
-	uint64_t batched;
+	struct ae_stats *st;	/* AE_NLCORE, each cache aligned */
 };
 
 /* Request handle states. */
@@ -157,9 +168,33 @@ struct rte_avq_req {
 	uint32_t in_len;
 };
 
-/* Relaxed statistics counter: each event is counted by whoever sees it. */
-#define AE_STAT_ADD(q, field, n) \
-	__atomic_fetch_add(&(q)->st.field, (n), __ATOMIC_RELAXED)
+/* This thread's statistics entry, and whether others share it. */
+static inline struct ae_stats *
+ae_st(const struct rte_avq_engine *e, bool *shared)
+{
+	unsigned int id = rte_lcore_id();
+
+	*shared = id >= RTE_MAX_LCORE;
+	return &e->st[*shared ? RTE_MAX_LCORE : id];
+}
+
+static inline void
+ae_stat_add(uint64_t *v, uint64_t n, bool shared)
+{
+	/* Relaxed: counters order nothing. A single writer needs no RMW. */
+	if (shared)
+		__atomic_fetch_add(v, n, __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(v, __atomic_load_n(v, __ATOMIC_RELAXED) + n,
+				 __ATOMIC_RELAXED);
+}
+
+/* Count an event: each is counted by whoever sees it, on its own line. */
+#define AE_STAT_ADD(q, field, n) do {					\
+	bool sh_;							\
+	struct ae_stats *st_ = ae_st((q)->e, &sh_);			\
+	ae_stat_add(&st_->field, (n), sh_);				\
+} while (0)
 
 /* Serial comparison of 32-bit positions. */
 static inline int32_t
@@ -187,7 +222,10 @@ int avq_engine_cmd_check(const struct rte_avq_engine *e,
 struct ae_queue *avq_engine_queue_of(struct rte_avq_engine *e,
 				     uint64_t device_id);
 int avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
-		      rte_avq_cb_t cb, void *arg, unsigned int flags);
+		      rte_avq_cb_t cb, void *arg, unsigned int flags,
+		      struct rte_avq_batch *b);
+/* Publish what batch @p b holds on queue @p qi and ring its doorbell. */
+void avq_engine_batch_flush(struct rte_avq_batch *b, uint16_t qi);
 int avq_engine_wait_room(struct rte_avq_engine *e, struct ae_queue *q);
 
 /* Threads inside the engine (reset waits for them). */

@@ -70,7 +70,7 @@ rte_avq_submit_req(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 	r->ack = 0;
 	r->in_len = 0;
 	__atomic_store_n(&r->state, AE_REQ_PENDING, __ATOMIC_RELAXED);
-	ret = avq_engine_submit(e, cmd, ae_req_cb, r, flags);
+	ret = avq_engine_submit(e, cmd, ae_req_cb, r, flags, NULL);
 	avq_engine_leave(e);
 	if (ret < 0) {
 		avq_engine_req_put(e, r);
@@ -186,6 +186,11 @@ rte_avq_batch_begin(struct rte_avq_engine *e, struct rte_avq_batch *b)
 	b->e = e;
 	b->count = 0;
 	b->error = 0;
+	b->pinned = 0;
+	b->entered = 0;
+	/* One entry for the whole batch: its adds pay no fence each. */
+	if (e != NULL && avq_engine_enter(e))
+		b->entered = 1;
 }
 
 int
@@ -196,24 +201,40 @@ rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 
 	if (b == NULL)
 		return -EINVAL;
-	ret = rte_avq_submit(b->e, cmd, cb, arg, flags | RTE_AVQ_F_NO_KICK);
+	if (b->e == NULL)
+		return -EINVAL;
+	ret = avq_engine_cmd_check(b->e, cmd);
+	/* Inside since begin: no reset can run until the batch ends. */
+	if (ret == 0 && !b->entered)
+		ret = -ECANCELED;
+	if (ret == 0)
+		ret = avq_engine_submit(b->e, cmd, cb, arg, flags, b);
 	if (ret < 0) {
 		if (b->error == 0)
 			b->error = ret;
 		return ret;
 	}
 	b->count++;
-	__atomic_fetch_add(&b->e->batched, 1, __ATOMIC_RELAXED);
+	AE_STAT_ADD(&b->e->q[0], batched, 1);
 	return 0;
 }
 
 int
 rte_avq_batch_end(struct rte_avq_batch *b)
 {
+	uint16_t qi;
+
 	if (b == NULL || b->e == NULL)
 		return -EINVAL;
-	rte_avq_engine_kick(b->e);
-	__atomic_fetch_add(&b->e->batches, 1, __ATOMIC_RELAXED);
+	if (b->entered) {
+		for (qi = 0; qi < b->e->nq; qi++)
+			if (b->pinned & (1u << qi))
+				avq_engine_batch_flush(b, qi);
+		avq_engine_leave(b->e);
+		b->entered = 0;
+	}
+	b->pinned = 0;
+	AE_STAT_ADD(&b->e->q[0], batches, 1);
 	return b->count > 0 ? (int)b->count : b->error;
 }
 
@@ -227,13 +248,14 @@ rte_avq_engine_stats_get(const struct rte_avq_engine *e,
 {
 	const struct ae_stats *st;
 	uint64_t sub = 0, del = 0, max;
-	uint16_t i;
+	unsigned int i;
 
 	if (e == NULL || s == NULL)
 		return -EINVAL;
 	memset(s, 0, sizeof(*s));
-	for (i = 0; i < e->nq; i++) {
-		st = &e->q[i].st;
+	/* One entry per lcore (and one shared by the others). */
+	for (i = 0; i < AE_NLCORE; i++) {
+		st = &e->st[i];
 #define AE_SUM(f) __atomic_load_n(&st->f, __ATOMIC_RELAXED)
 		sub += AE_SUM(submitted);
 		del += AE_SUM(delivered);
@@ -249,10 +271,10 @@ rte_avq_engine_stats_get(const struct rte_avq_engine *e,
 		max = AE_SUM(lat_ns_max);
 		if (max > s->lat_ns_max)
 			s->lat_ns_max = max;
+		s->batches += AE_SUM(batches);
+		s->batched += AE_SUM(batched);
 #undef AE_SUM
 	}
-	s->batches = __atomic_load_n(&e->batches, __ATOMIC_RELAXED);
-	s->batched = __atomic_load_n(&e->batched, __ATOMIC_RELAXED);
 	s->inflight = sub > del ? (uint32_t)(sub - del) : 0;
 	return 0;
 }

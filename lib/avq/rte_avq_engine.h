@@ -148,14 +148,29 @@ void rte_avq_engine_kick(struct rte_avq_engine *e);
 int rte_avq_exec(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 		 uint8_t *ack, uint32_t *in_len);
 
-/** Batch builder: many commands, one doorbell. */
+/** Most admin queues one engine drives. */
+#define RTE_AVQ_ENGINE_MAX_AQS	16
+
+/**
+ * Batch builder: many commands, one publication of the ring index and one
+ * doorbell per queue. Commands added to a batch reach the device at
+ * rte_avq_batch_end() (or earlier, when another submitter's publication
+ * carries them along). Keep a batch short: entries it holds are not
+ * visible to the device until it ends, and rte_avq_engine_reset() waits
+ * for open batches to end. Every begun batch must be ended.
+ */
 struct rte_avq_batch {
 	struct rte_avq_engine *e;
 	unsigned int count;	/**< commands posted so far */
 	int error;		/**< first submission error */
+	/* Private to the engine. */
+	uint32_t entered;	/**< inside the engine from begin to end */
+	uint32_t pinned;	/**< queues with entries still to publish */
+	uint32_t pin[RTE_AVQ_ENGINE_MAX_AQS];	/**< last position per queue */
 };
 
-/** Start a batch. */
+/** Start a batch (a stack object is fine; nothing is allocated). If a
+ * reset is running, the batch's adds fail with -ECANCELED. */
 void rte_avq_batch_begin(struct rte_avq_engine *e, struct rte_avq_batch *b);
 
 /**
