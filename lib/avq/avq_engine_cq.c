@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_prefetch.h>
 #include <rte_cycles.h>
 #include <rte_pause.h>
 
@@ -382,6 +383,13 @@ avq_engine_harvest(struct ae_queue *q, unsigned int budget)
 						 __ATOMIC_RELAXED,
 						 __ATOMIC_RELAXED))
 			continue;
+		/* The replies were written by the device's core: start all
+		 * their misses now so that they overlap instead of costing a
+		 * round trip each in ae_deliver(). */
+		for (i = 0; i < k; i++)
+			if ((ids[i] & 1) == 0 && ids[i] < q->size)
+				rte_prefetch0(q->bufs + (size_t)(ids[i] / 2) *
+					      q->buf_stride + q->in_off);
 		for (i = 0; i < k; i++)
 			n += ae_complete(q, ids[i], lens[i]);
 		done += k;

@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 
 #include <rte_common.h>
+#include <rte_prefetch.h>
 
 #include "avq_dev_private.h"
 
@@ -485,6 +486,35 @@ avq_aq_used_signal(struct rte_avq_dev *d, uint16_t aq)
 		eventfd_write(q->call_fd, 1);
 }
 
+/* How far ahead of execution descriptors are prefetched. */
+#define AVQ_AQ_PREFETCH 8
+
+static inline void
+aq_prefetch(const struct avq_dev_aq *q, uint16_t head)
+{
+	if (head < q->size)
+		rte_prefetch0(&q->desc[head]);
+}
+
+/* The command buffer of the chain at @p head (its first descriptor), one
+ * chain ahead of execution: by then its descriptor is in the cache. */
+static inline void
+aq_prefetch_buf(const struct rte_avq_dev *d, const struct avq_dev_aq *q,
+		uint16_t head)
+{
+	struct avq_desc dsc;
+	void *va;
+
+	if (head >= q->size)
+		return;
+	memcpy(&dsc, &q->desc[head], sizeof(dsc));
+	if (avq_le32(dsc.len) == 0)
+		return;
+	va = avq_dma_to_va(d, avq_le64(dsc.addr), 1);
+	if (va != NULL)
+		rte_prefetch0(va);
+}
+
 unsigned int
 avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 {
@@ -507,9 +537,21 @@ avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 		AVQ_DEV_LOG(ERR, d, "AQ %u: avail idx %u is %u ahead of %u",
 			    aq, avail_idx, pending, q->last_avail);
 	n = RTE_MIN(pending, q->size);
+	/* The driver wrote these descriptors from its core: start their
+	 * misses together (a hint only; aq_walk() checks every index). */
+	for (k = 0; k < RTE_MIN(n, (uint16_t)AVQ_AQ_PREFETCH); k++) {
+		head = avq_le16(q->avail->ring[(uint16_t)(q->last_avail + k) & mask]);
+		if (head < q->size)
+			rte_prefetch0(&q->desc[head]);
+	}
 	for (k = 0; k < n; k++) {
 		head = avq_le16(q->avail->ring[q->last_avail & mask]);
 		q->last_avail++;
+		if (k + AVQ_AQ_PREFETCH < n)
+			aq_prefetch(q, avq_le16(q->avail->ring[
+				(uint16_t)(q->last_avail + AVQ_AQ_PREFETCH - 1) & mask]));
+		if (k + 1 < n)
+			aq_prefetch_buf(d, q, avq_le16(q->avail->ring[q->last_avail & mask]));
 		len = aq_exec_chain(d, aq, head, s);
 		/* Fault injection may hold or drop the completion (and then
 		 * writes and signals it itself). */
