@@ -536,11 +536,20 @@ rte_avq_dev_start(struct rte_avq_dev *d)
 	ta->d = d;
 	ta->s = s;
 	pthread_attr_init(&attr);
+	CPU_ZERO(&cpus);
 	if (d->params.cpu >= 0) {
-		CPU_ZERO(&cpus);
 		CPU_SET(d->params.cpu, &cpus);
-		pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	} else {
+		/* Unpinned means free to run anywhere: a thread inherits its
+		 * creator's affinity, and an EAL lcore is pinned to one CPU,
+		 * which it may spin on (then the device would only run in
+		 * the scheduler's slices there). */
+		long i, n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		for (i = 0; i < n && i < CPU_SETSIZE; i++)
+			CPU_SET(i, &cpus);
 	}
+	pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
 	__atomic_store_n(&d->stop_req, false, __ATOMIC_RELAXED);
 	/* Set before the thread exists: pthread_create orders it. */
 	__atomic_store_n(&d->running, true, __ATOMIC_RELAXED);

@@ -70,7 +70,8 @@ struct rte_avq_dev_params {
 	/** A sleeping thread also wakes after this long (1..60000 ms, default
 	 * 100): doorbells of managed devices are seen without a kick. */
 	uint32_t idle_timeout_ms;
-	int cpu;			/**< pin the device thread; -1: no pinning */
+	int cpu;			/**< pin the device thread; -1: any online CPU
+					 * (not the creating lcore's own) */
 };
 
 /** Fill @p p with the defaults. */
