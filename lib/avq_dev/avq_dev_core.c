@@ -477,7 +477,8 @@ dev_thread(void *varg)
 		}
 		switch (d->params.idle) {
 		case RTE_AVQ_DEV_IDLE_POLL:
-			rte_pause();
+			/* No pause: it would add up to ~70 ns to every pass,
+			 * hence to the latency of every command. */
 			break;
 		case RTE_AVQ_DEV_IDLE_ADAPTIVE:
 			if (idle_since == 0)

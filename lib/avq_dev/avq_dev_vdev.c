@@ -269,6 +269,10 @@ avq_vdev_doorbells(struct rte_avq_dev *d)
 
 	for (i = 0; i < d->num_vdevs; i++) {
 		v = d->vdevs[i];
+		/* Not live: its doorbells wait, untouched, until DRIVER_OK
+		 * (each slot is a page: reading it costs a TLB entry). */
+		if (!(v->status & AVQ_STATUS_DRIVER_OK))
+			continue;
 		for (q = 0; q < v->num_queues; q++) {
 			slot = (uint16_t *)(void *)(v->notify +
 						    (size_t)q * AVQ_NOTIFY_STRIDE);
