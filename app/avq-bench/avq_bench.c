@@ -436,6 +436,15 @@ ratios(void)
 	ratio("r.rtt_vs_cacheline", "sync polled RTT p50 / cache-line RTT p50",
 	      field("e.sync.POLL", 3), field("cacheline_rtt", 3),
 	      "target <= 3x", false);
+	ratio("r.bare_vs_cacheline", "bare ring exchange p50 / cache-line RTT p50",
+	      field("bare_ring_rtt", 3), field("cacheline_rtt", 3),
+	      "for scale, no target", false);
+	ratio("r.minimal_vs_bare", "sync minimal path p50 / bare ring p50",
+	      field("a.sync.minimal", 3), field("bare_ring_rtt", 3),
+	      "for scale, no target", false);
+	ratio("r.rtt_vs_bare", "sync polled RTT p50 / bare ring p50",
+	      field("e.sync.POLL", 3), field("bare_ring_rtt", 3),
+	      "for scale, no target", false);
 	ratio("r.engine_vs_minimal", "sync engine p50 / minimal path p50",
 	      field("a.sync.engine", 3), field("a.sync.minimal", 3),
 	      "engine overhead, no target", false);
@@ -471,6 +480,8 @@ main(int argc, char **argv)
 	}
 
 	ret = bench_cacheline();
+	if (ret == 0)
+		ret = bench_bare_ring();
 	if (ret == 0)
 		ret = run_poll();
 	if (ret == 0)

@@ -90,6 +90,8 @@ uint64_t bench_now_ns(void);
 /** Sort @p n samples (TSC cycles) and fill the row's percentiles. */
 void bench_percentiles(uint64_t *s, uint32_t n, struct bench_row *r);
 int bench_cacheline(void);
+/* Reference row: a bare split-ring command round trip (no avq code). */
+int bench_bare_ring(void);
 
 /* avq_bench_cmd.c */
 int bench_ref_sync(struct bench_env *env);
