@@ -421,6 +421,9 @@ ratios(void)
 	ratio("r.async_vs_sync", "async batch 128 / sync engine, cmds/s",
 	      field("b.async.batch128", 0), field("a.sync.engine", 0),
 	      "target >= 10x", false);
+	ratio("r.pipe_vs_sync", "async pipelined batch 32 / sync engine, cmds/s",
+	      field("b.pipe.batch32", 0), field("a.sync.engine", 0),
+	      "target >= 10x", false);
 	for (v = 0; v < RTE_DIM(var); v++) {
 		snprintf(kn, sizeof(kn), "d.%s.4096.NAIVE", var[v]);
 		snprintf(kb, sizeof(kb), "d.%s.4096.BATCHED", var[v]);
