@@ -491,27 +491,42 @@ avq_cmd_mmu_asid_set(struct avq_cmd_ctx *c)
 	return AVQ_ACK_OK;
 }
 
+/*
+ * MMU_MAP / MMU_UNMAP out-data: the RFC layout of @p rfc_len bytes (ASID 0),
+ * or the same followed by a le64 ASID (DESIGN extension). Anything in
+ * between is malformed: false.
+ */
+static bool
+mmu_req_get(const struct avq_cmd_ctx *c, void *req, size_t rfc_len,
+	    uint64_t *asid)
+{
+	rte_le64_t a;
+
+	if (c->out_len != rfc_len && c->out_len != rfc_len + sizeof(a))
+		return false;
+	memcpy(req, c->out, rfc_len);
+	*asid = 0;
+	if (c->out_len > rfc_len) {
+		memcpy(&a, c->out + rfc_len, sizeof(a));
+		*asid = rte_le_to_cpu_64(a);
+	}
+	return true;
+}
+
 uint8_t
 avq_cmd_mmu_map(struct avq_cmd_ctx *c)
 {
-	struct avq_mmu_map_asid req;
+	struct avq_mmu_map req;
 	struct avq_mmu_mapping e;
-	uint64_t asid = 0;
+	uint64_t asid;
 	uint8_t ack;
 
-	/* 28 bytes: RFC layout, ASID 0; 36 bytes: trailing le64 asid
-	 * (DESIGN extension). Anything in between is malformed.
-	 */
-	if (c->out_len != sizeof(req.map) && c->out_len != sizeof(req))
+	if (!mmu_req_get(c, &req, sizeof(req), &asid))
 		return AVQ_ACK_INVAL;
-	memset(&req, 0, sizeof(req));
-	memcpy(&req, c->out, c->out_len);
-	if (c->out_len == sizeof(req))
-		asid = rte_le_to_cpu_64(req.asid);
-	e.iova_start = rte_le_to_cpu_64(req.map.iova_start);
-	e.iova_end = rte_le_to_cpu_64(req.map.iova_end);
-	e.dma_start = rte_le_to_cpu_64(req.map.dma_start);
-	e.flags = rte_le_to_cpu_32(req.map.flags);
+	e.iova_start = rte_le_to_cpu_64(req.iova_start);
+	e.iova_end = rte_le_to_cpu_64(req.iova_end);
+	e.dma_start = rte_le_to_cpu_64(req.dma_start);
+	e.flags = rte_le_to_cpu_32(req.flags);
 
 	ack = mmu_map_check(c, "MMU_MAP", 0, &e);
 	if (ack != AVQ_ACK_OK)
@@ -522,19 +537,15 @@ avq_cmd_mmu_map(struct avq_cmd_ctx *c)
 uint8_t
 avq_cmd_mmu_unmap(struct avq_cmd_ctx *c)
 {
-	struct avq_mmu_unmap_asid req;
+	struct avq_mmu_unmap req;
 	struct mmu_range r;
-	uint64_t asid = 0;
+	uint64_t asid;
 	uint8_t ack;
 
-	if (c->out_len != sizeof(req.unmap) && c->out_len != sizeof(req))
+	if (!mmu_req_get(c, &req, sizeof(req), &asid))
 		return AVQ_ACK_INVAL;
-	memset(&req, 0, sizeof(req));
-	memcpy(&req, c->out, c->out_len);
-	if (c->out_len == sizeof(req))
-		asid = rte_le_to_cpu_64(req.asid);
-	r.start = rte_le_to_cpu_64(req.unmap.iova_start);
-	r.end = rte_le_to_cpu_64(req.unmap.iova_end);
+	r.start = rte_le_to_cpu_64(req.iova_start);
+	r.end = rte_le_to_cpu_64(req.iova_end);
 
 	ack = mmu_range_check(c, "MMU_UNMAP", 0, r.start, r.end);
 	if (ack != AVQ_ACK_OK)
