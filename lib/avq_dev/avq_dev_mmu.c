@@ -607,11 +607,12 @@ avq_cmd_mmu_resv_get(struct avq_cmd_ctx *c)
  * Head of a batch: out-data is the head and exactly count entries of
  * @p entry bytes. count 0 and non-zero reserved fields are malformed. The
  * count is bounded by the device's 64 KiB out-data limit (AVQ_AQ_OUT_MAX):
- * a longer chain is malformed before it gets here.
+ * a longer chain is malformed before it gets here. On success *arr holds
+ * room for the count entries decoded into @p elem bytes each.
  */
 static uint8_t
 mmu_batch_hdr(const struct avq_cmd_ctx *c, const char *what, size_t entry,
-	      uint64_t *asid, uint32_t *n)
+	      uint64_t *asid, uint32_t *n, size_t elem, void **arr)
 {
 	struct avq_mmu_batch_hdr h;
 
@@ -628,6 +629,13 @@ mmu_batch_hdr(const struct avq_cmd_ctx *c, const char *what, size_t entry,
 			    rte_le_to_cpu_32(h.reserved),
 			    c->out_len - (uint32_t)sizeof(h));
 		return AVQ_ACK_INVAL;
+	}
+	/* The handler's decoded copy of the @p n entries (freed by it). */
+	*arr = malloc((size_t)*n * elem);
+	if (*arr == NULL) {
+		AVQ_DEV_LOG(ERR, c->dev, "vdev %" PRIu64 ": %s: no memory for %"
+			    PRIu32 " entries", c->vdev->id, what, *n);
+		return AVQ_ACK_NOSPC;
 	}
 	return AVQ_ACK_OK;
 }
@@ -660,15 +668,10 @@ avq_cmd_mmu_batch_map(struct avq_cmd_ctx *c)
 	uint64_t asid;
 	uint8_t ack;
 
-	ack = mmu_batch_hdr(c, what, sizeof(w), &asid, &n);
+	ack = mmu_batch_hdr(c, what, sizeof(w), &asid, &n, sizeof(*e),
+			    (void **)&e);
 	if (ack != AVQ_ACK_OK)
 		return ack;
-	e = malloc((size_t)n * sizeof(*e));
-	if (e == NULL) {
-		AVQ_DEV_LOG(ERR, c->dev, "vdev %" PRIu64 ": %s: no memory for %"
-			    PRIu32 " entries", c->vdev->id, what, n);
-		return AVQ_ACK_NOSPC;
-	}
 	/* All or nothing: every entry is checked before anything changes,
 	 * with the rules of a single MMU_MAP.
 	 */
@@ -725,15 +728,10 @@ avq_cmd_mmu_batch_unmap(struct avq_cmd_ctx *c)
 	uint64_t asid;
 	uint8_t ack;
 
-	ack = mmu_batch_hdr(c, what, sizeof(w), &asid, &n);
+	ack = mmu_batch_hdr(c, what, sizeof(w), &asid, &n, sizeof(*r),
+			    (void **)&r);
 	if (ack != AVQ_ACK_OK)
 		return ack;
-	r = malloc((size_t)n * sizeof(*r));
-	if (r == NULL) {
-		AVQ_DEV_LOG(ERR, c->dev, "vdev %" PRIu64 ": %s: no memory for %"
-			    PRIu32 " entries", c->vdev->id, what, n);
-		return AVQ_ACK_NOSPC;
-	}
 	for (i = 0; i < n; i++) {
 		memcpy(&w, c->out + sizeof(struct avq_mmu_batch_hdr) +
 		       (size_t)i * sizeof(w), sizeof(w));
