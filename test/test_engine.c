@@ -948,3 +948,74 @@ test_engine_mt_order(void)
 	return eng_run(&p, &conf, mt_order_body);
 }
 REGISTER_AVQ_TEST(engine_mt_order_autotest, test_engine_mt_order);
+
+/* The typed helpers of rte_avq_cmd.h through an engine view: gathered
+ * out-data (CONFIG_SET), scattered in-data (MMU_RESV_GET), errors mapped
+ * from acks, and what a view refuses.
+ */
+static int
+aq_view_body(struct eng_fx *f)
+{
+	struct rte_avq_net_params np = {
+		.mac = { 0x02, 0, 0, 0, 0, 0x21 },
+		.link_up = true,
+	};
+	const uint8_t mac2[6] = { 0x02, 0, 0, 0, 0, 0x22 };
+	struct avq_mmu_resv resv[4];
+	struct rte_avq_raw_desc d;
+	struct rte_avq_aq *v;
+	uint8_t got[6], st;
+	uint32_t used, gen;
+	uint64_t caps, id;
+	int ret = TEST_FAILED, n;
+
+	v = rte_avq_aq_engine(f->e);
+	TEST_ASSERT_NOT_NULL(v, "view");
+	if (rte_avq_cap_get(v, &caps) != 0 ||
+	    !(caps & (1ull << AVQ_CAP_F_VDEV))) {
+		printf("cap_get through the view\n");
+		goto out;
+	}
+	if (rte_avq_vdev_create_net(v, &np, &id) != 0 || id == 0) {
+		printf("vdev_create_net through the view\n");
+		goto out;
+	}
+	if (rte_avq_config_set(v, id, 0, mac2, sizeof(mac2)) != 0 ||
+	    rte_avq_config_read(v, id, 0, got, sizeof(got), &gen) != 0 ||
+	    memcmp(got, mac2, sizeof(got)) != 0) {
+		printf("config set/read through the view\n");
+		goto out;
+	}
+	n = rte_avq_mmu_resv_get(v, id, resv, RTE_DIM(resv));
+	if (n < 1 || avq_le64(resv[0].start) != 0xfee00000ull) {
+		printf("mmu_resv_get through the view: %d\n", n);
+		goto out;
+	}
+	/* An ack maps to its errno as on a plain queue. */
+	if (rte_avq_status_get(v, id + 1000, &st) != -ENOENT) {
+		printf("unknown id through the view\n");
+		goto out;
+	}
+	memset(&d, 0, sizeof(d));
+	if (rte_avq_aq_exec_raw(v, &d, 1, 0, &used, 0) != -ENOTSUP ||
+	    rte_avq_aq_scratch(v, NULL) != NULL ||
+	    rte_avq_aq_reset(v) != -ENOTSUP) {
+		printf("raw access on a view must be refused\n");
+		goto out;
+	}
+	if (rte_avq_vdev_destroy(v, id, true) != 0) {
+		printf("vdev_destroy through the view\n");
+		goto out;
+	}
+	ret = TEST_SUCCESS;
+out:
+	rte_avq_aq_free(v);
+	return ret;
+}
+
+static int
+test_engine_aq_view(void)
+{
+	return eng_run(NULL, NULL, aq_view_body);
+}
+REGISTER_AVQ_TEST(engine_aq_view_autotest, test_engine_aq_view);

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -21,6 +22,7 @@
 #include <rte_pause.h>
 
 #include "rte_avq_aq.h"
+#include "rte_avq_engine.h"
 #include "avq_private.h"
 
 RTE_LOG_REGISTER_DEFAULT(avq_logtype, NOTICE);
@@ -40,6 +42,10 @@ RTE_LOG_REGISTER_DEFAULT(avq_logtype, NOTICE);
 
 struct rte_avq_aq {
 	const struct rte_avq_transport *t;
+	/* A view over an engine (rte_avq_aq_engine()): commands go through
+	 * rte_avq_exec(), none of the fields below is used.
+	 */
+	struct rte_avq_engine *engine;
 	const char *name;		/* transport name, for logs */
 	uint16_t index;
 	uint16_t size;
@@ -269,6 +275,10 @@ rte_avq_aq_free(struct rte_avq_aq *aq)
 
 	if (aq == NULL)
 		return;
+	if (aq->engine != NULL) {
+		rte_free(aq);
+		return;
+	}
 	t = aq->t;
 	/* Disable first: the device must stop touching the block before it
 	 * leaves its DMA windows.
@@ -282,6 +292,8 @@ rte_avq_aq_free(struct rte_avq_aq *aq)
 uint16_t
 rte_avq_aq_size(const struct rte_avq_aq *aq)
 {
+	if (aq != NULL && aq->engine != NULL)
+		return 0;
 	return aq != NULL ? aq->size : 0;
 }
 
@@ -294,7 +306,7 @@ rte_avq_aq_transport(const struct rte_avq_aq *aq)
 void *
 rte_avq_aq_scratch(struct rte_avq_aq *aq, uint64_t *dma)
 {
-	if (aq == NULL)
+	if (aq == NULL || aq->engine != NULL)
 		return NULL;
 	if (dma != NULL)
 		*dma = aq->scratch_dma;
@@ -418,6 +430,130 @@ aq_segs_len(const struct avq_seg *s, unsigned int n)
 	return (int64_t)total;
 }
 
+/* Gather @p s into one buffer: the only piece itself, or @p bounce. */
+static void *
+aq_gather(const struct avq_seg *s, unsigned int n, uint32_t total,
+	  void **bounce)
+{
+	unsigned int i, used = 0;
+	uint8_t *p;
+
+	*bounce = NULL;
+	for (i = 0; i < n; i++)
+		if (s[i].len > 0)
+			used++;
+	if (total == 0)
+		return NULL;
+	if (used == 1)
+		for (i = 0; i < n; i++)
+			if (s[i].len > 0)
+				return s[i].buf;
+	*bounce = malloc(total);
+	if (*bounce == NULL)
+		return NULL;
+	p = *bounce;
+	for (i = 0; i < n; i++) {
+		if (s[i].len == 0)
+			continue;
+		memcpy(p, s[i].buf, s[i].len);
+		p += s[i].len;
+	}
+	return *bounce;
+}
+
+/* avq_aq_exec_v() of an engine view: one rte_avq_exec(), which is
+ * thread-safe, so a view may be shared by every thread.
+ */
+static int
+aq_engine_exec_v(struct rte_avq_aq *aq, uint64_t device_id,
+		 uint16_t class_id, uint16_t command,
+		 const struct avq_seg *out, unsigned int nout, uint32_t out_len,
+		 const struct avq_seg *in, unsigned int nin, uint32_t in_len,
+		 struct rte_avq_result *res)
+{
+	void *obounce = NULL, *ibounce = NULL, *ibuf = NULL;
+	struct rte_avq_cmd c;
+	unsigned int i, used = 0;
+	uint32_t got = 0, off, n;
+	uint8_t ack = 0;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.device_id = device_id;
+	c.class_id = class_id;
+	c.command = command;
+	c.out_len = out_len;
+	c.out = aq_gather(out, nout, out_len, &obounce);
+	if (out_len > 0 && c.out == NULL)
+		return -ENOMEM;
+	/* Scatter needs a bounce buffer only when the in-data has several
+	 * pieces.
+	 */
+	for (i = 0; i < nin; i++)
+		if (in[i].len > 0) {
+			used++;
+			ibuf = in[i].buf;
+		}
+	if (used > 1) {
+		ibounce = malloc(in_len);
+		if (ibounce == NULL) {
+			free(obounce);
+			return -ENOMEM;
+		}
+		ibuf = ibounce;
+	}
+	c.in_len = in_len;
+	c.in = ibuf;
+
+	ret = rte_avq_exec(aq->engine, &c, &ack, &got);
+	free(obounce);
+	if (ret == -EPROTO) {
+		res->ack = AQ_ACK_UNWRITTEN;
+		res->in_len = 0;
+		res->used_len = 0;
+	}
+	if (ret < 0) {
+		free(ibounce);
+		return ret;
+	}
+	if (got > in_len)
+		got = in_len;
+	res->ack = ack;
+	res->in_len = got;
+	res->used_len = got + 1;
+	if (ibounce != NULL) {
+		for (i = 0, off = 0; i < nin && off < got; i++) {
+			n = RTE_MIN(in[i].len, got - off);
+			if (n == 0)
+				continue;
+			memcpy(in[i].buf, (uint8_t *)ibounce + off, n);
+			off += n;
+		}
+		free(ibounce);
+	}
+	return 0;
+}
+
+struct rte_avq_aq *
+rte_avq_aq_engine(struct rte_avq_engine *e)
+{
+	struct rte_avq_aq *aq;
+
+	if (e == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	aq = rte_zmalloc("avq_aq_view", sizeof(*aq), RTE_CACHE_LINE_SIZE);
+	if (aq == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	aq->engine = e;
+	aq->t = rte_avq_engine_transport(e);
+	aq->name = aq->t != NULL && aq->t->name != NULL ? aq->t->name : "?";
+	return aq;
+}
+
 int
 avq_aq_exec_v(struct rte_avq_aq *aq, uint64_t device_id,
 	      uint16_t class_id, uint16_t command,
@@ -442,6 +578,10 @@ avq_aq_exec_v(struct rte_avq_aq *aq, uint64_t device_id,
 	in_len = aq_segs_len(in, nin);
 	if (in_len < 0)
 		return (int)in_len;
+	if (aq->engine != NULL)
+		return aq_engine_exec_v(aq, device_id, class_id, command, out,
+					nout, (uint32_t)out_len, in, nin,
+					(uint32_t)in_len, res);
 	if (aq->broken)
 		return -EIO;
 
@@ -561,6 +701,8 @@ rte_avq_aq_exec_raw(struct rte_avq_aq *aq,
 
 	if (aq == NULL || (n > 0 && d == NULL))
 		return -EINVAL;
+	if (aq->engine != NULL)
+		return -ENOTSUP;
 	if (n > aq->size)
 		return -E2BIG;
 	if (aq->broken)
@@ -596,6 +738,8 @@ rte_avq_aq_reset(struct rte_avq_aq *aq)
 
 	if (aq == NULL)
 		return -EINVAL;
+	if (aq->engine != NULL)
+		return -ENOTSUP;
 	t = aq->t;
 	/* Disabling makes the device drop its ring indices and stop reading
 	 * the rings, so they can be cleared under it.

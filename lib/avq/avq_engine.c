@@ -585,6 +585,12 @@ rte_avq_engine_num_aqs(const struct rte_avq_engine *e)
 	return e != NULL ? e->nq : 0;
 }
 
+const struct rte_avq_transport *
+rte_avq_engine_transport(const struct rte_avq_engine *e)
+{
+	return e != NULL ? e->t : NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Doorbells                                                           */
 /* ------------------------------------------------------------------ */

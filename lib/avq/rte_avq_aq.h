@@ -108,6 +108,19 @@ int rte_avq_aq_exec_raw(struct rte_avq_aq *aq,
  */
 void *rte_avq_aq_scratch(struct rte_avq_aq *aq, uint64_t *dma);
 
+struct rte_avq_engine;
+
+/**
+ * A view of an engine as an admin queue, so that the typed helpers of
+ * rte_avq_cmd.h run through the engine (rte_avq_exec()). A view is
+ * thread-safe and may be shared. rte_avq_aq_exec_raw(), rte_avq_aq_scratch()
+ * and rte_avq_aq_reset() are not available on a view (-ENOTSUP, NULL);
+ * rte_avq_aq_size() returns 0. Free it with rte_avq_aq_free() before the
+ * engine is destroyed.
+ * @return the view, or NULL with rte_errno set.
+ */
+struct rte_avq_aq *rte_avq_aq_engine(struct rte_avq_engine *e);
+
 /** Re-program the queue after a timeout: disable, clear, enable. */
 int rte_avq_aq_reset(struct rte_avq_aq *aq);
 

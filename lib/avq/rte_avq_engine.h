@@ -195,6 +195,10 @@ int rte_avq_engine_reset(struct rte_avq_engine *e);
 /** Number of admin queues in use. */
 uint16_t rte_avq_engine_num_aqs(const struct rte_avq_engine *e);
 
+/** The transport the engine was created over. */
+const struct rte_avq_transport *
+rte_avq_engine_transport(const struct rte_avq_engine *e);
+
 /** Engine counters (each a sum over the queues). */
 struct rte_avq_engine_stats {
 	uint64_t submitted;
