@@ -24,7 +24,10 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ ${#suites[@]} -gt 0 ] || suites=(fast-tests)
+# integration: real DPDK applications (Debian's dpdk-testpmd) loading the
+# drivers with -d; normal build only (a sanitizer-built driver cannot be
+# loaded into an unsanitized application without preloading the runtime).
+[ ${#suites[@]} -gt 0 ] || suites=(fast-tests integration)
 
 bash devtools/setup.sh
 

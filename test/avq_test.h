@@ -67,22 +67,36 @@ typedef int (*avq_test_fn)(void);
 struct avq_test {
 	const char *name;
 	avq_test_fn fn;
+	/* EAL arguments the test needs besides the common ones, or NULL. */
+	const char *eal_args;
 	struct avq_test *next;
 };
 
 void avq_test_register(struct avq_test *t);
 
 /* Register @p fn under the name @p name (which must end in _autotest). */
-#define REGISTER_AVQ_TEST(name, fn) AVQ_TEST_REGISTER_(name, fn)
+#define REGISTER_AVQ_TEST(name, fn) AVQ_TEST_REGISTER_(name, fn, NULL)
+
+/*
+ * Same, for a test that needs extra EAL arguments (a string literal, words
+ * separated by single spaces, e.g. "-a avq:sim0,net=2"): devtools/list-tests.py
+ * extracts the literal and test/meson.build appends its words to that
+ * test's EAL arguments. The runner refuses the test (DPDK_TEST=) or skips it
+ * (-- all) when the process did not get them.
+ */
+#define REGISTER_AVQ_TEST_ARGS(name, fn, args) \
+	AVQ_TEST_REGISTER_(name, fn, "" args)
 
 /* Same, for benchmarks run by the perf-tests suite. */
-#define REGISTER_AVQ_PERF_TEST(name, fn) AVQ_TEST_REGISTER_(name, fn)
+#define REGISTER_AVQ_PERF_TEST(name, fn) AVQ_TEST_REGISTER_(name, fn, NULL)
 
-#define AVQ_TEST_REGISTER_(name, fn)					\
-	static struct avq_test avq_test_ ## name = { #name, fn, NULL };	\
-	RTE_INIT(avq_test_init_ ## name)				\
+#define AVQ_TEST_REGISTER_(nm, func, args)				\
+	static struct avq_test avq_test_ ## nm = {			\
+		.name = #nm, .fn = func, .eal_args = args,		\
+	};								\
+	RTE_INIT(avq_test_init_ ## nm)					\
 	{								\
-		avq_test_register(&avq_test_ ## name);			\
+		avq_test_register(&avq_test_ ## nm);			\
 	}
 
 #endif /* AVQ_TEST_H */

@@ -14,6 +14,7 @@
  * meson reports as SKIP via status 77 for a single test), 1 otherwise.
  */
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,10 @@
 #include "avq_test.h"
 
 static struct avq_test *tests;
+
+/* The command line as given, before EAL parsed (and permuted) it. */
+static char **orig_argv;
+static int orig_argc;
 
 void
 avq_test_register(struct avq_test *t)
@@ -58,12 +63,55 @@ now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Returns TEST_SUCCESS, TEST_FAILED or TEST_SKIPPED. */
+/*
+ * Whether the words of @p args (separated by single spaces) appear, in
+ * order and next to each other, among the EAL arguments of the process.
+ */
+static bool
+has_eal_args(const char *args)
+{
+	char buf[1024], *words[64], *save = NULL, *w;
+	int n = 0, i, j;
+
+	if (strlen(args) >= sizeof(buf))
+		return false;
+	strcpy(buf, args);
+	for (w = strtok_r(buf, " ", &save); w != NULL;
+	     w = strtok_r(NULL, " ", &save)) {
+		if (n == (int)RTE_DIM(words))
+			return false;
+		words[n++] = w;
+	}
+	for (i = 1; i + n <= orig_argc; i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(orig_argv[i + j], words[j]) != 0)
+				break;
+		if (j == n)
+			return true;
+		if (strcmp(orig_argv[i], "--") == 0)
+			break;
+	}
+	return false;
+}
+
+/*
+ * Returns TEST_SUCCESS, TEST_FAILED or TEST_SKIPPED. A test that needs EAL
+ * arguments the process did not get is skipped, or with @p need_args
+ * (it was asked for alone) fails: a missing argument must not pass silently.
+ */
 static int
-run_one(struct avq_test *t)
+run_one(struct avq_test *t, bool need_args)
 {
 	double t0 = now_ms();
-	int ret = t->fn();
+	int ret;
+
+	if (t->eal_args != NULL && !has_eal_args(t->eal_args)) {
+		printf("%s: %s (needs EAL arguments: %s)\n", t->name,
+		       need_args ? "FAILED" : "SKIPPED", t->eal_args);
+		fflush(stdout);
+		return need_args ? TEST_FAILED : TEST_SKIPPED;
+	}
+	ret = t->fn();
 
 	printf("%s: %s (%.1f ms)\n", t->name,
 	       ret == TEST_SUCCESS ? "OK" :
@@ -74,8 +122,8 @@ run_one(struct avq_test *t)
 	return ret;
 }
 
-int
-main(int argc, char **argv)
+static int
+run_main(int argc, char **argv)
 {
 	const char *env = getenv("DPDK_TEST");
 	unsigned int passed = 0, failed = 0, skipped = 0;
@@ -97,7 +145,7 @@ main(int argc, char **argv)
 			rte_eal_cleanup();
 			return 1;
 		}
-		ret = run_one(t);
+		ret = run_one(t, true);
 		rte_eal_cleanup();
 		return ret == TEST_SUCCESS ? 0 : ret == TEST_SKIPPED ? 77 : 1;
 	}
@@ -118,7 +166,7 @@ main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "all") == 0) {
 			for (t = tests; t != NULL; t = t->next) {
-				ret = run_one(t);
+				ret = run_one(t, false);
 				passed += ret == TEST_SUCCESS;
 				skipped += ret == TEST_SKIPPED;
 				failed += ret == TEST_FAILED;
@@ -131,7 +179,7 @@ main(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		ret = run_one(t);
+		ret = run_one(t, true);
 		passed += ret == TEST_SUCCESS;
 		skipped += ret == TEST_SKIPPED;
 		failed += ret == TEST_FAILED;
@@ -141,4 +189,19 @@ main(int argc, char **argv)
 		       skipped);
 	rte_eal_cleanup();
 	return failed == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	int ret;
+
+	orig_argc = argc;
+	orig_argv = calloc(argc + 1, sizeof(*orig_argv));
+	if (orig_argv == NULL)
+		return 1;
+	memcpy(orig_argv, argv, argc * sizeof(*orig_argv));
+	ret = run_main(argc, argv);
+	free(orig_argv);
+	return ret;
 }
