@@ -20,6 +20,7 @@
 #include <rte_common.h>
 
 #include "avq_dev_private.h"
+#include "avq_dev_dp.h"
 
 #define ANY UINT32_MAX
 
@@ -49,19 +50,22 @@ reply_le64(struct avq_cmd_ctx *c, uint64_t v)
 
 /* Make each enabled queue's rings reachable now, so that a missing
  * mapping faults at DRIVER_OK (the MMU module then sets DEVICE_MMU_FAIL |
- * DEVICE_NEEDS_RESET and raises the config interrupt). */
+ * DEVICE_NEEDS_RESET and raises the config interrupt). A ring area may
+ * span several mappings if they are contiguous in host memory, which is
+ * what the datapath needs (avq_dvq_sync() applies the same rule). */
 static bool
 vq_rings_check(struct avq_vdev *v, uint16_t q)
 {
 	const struct avq_vdev_vq *vq = &v->vq[q];
+	bool nc;
 
-	return avq_vdev_translate(v, q, vq->desc, AVQ_DESC_AREA_SIZE(vq->size),
-				  AVQ_MMU_F_READ) != NULL &&
-	       avq_vdev_translate(v, q, vq->avail,
+	return avq_vdev_map_range(v, q, vq->desc, AVQ_DESC_AREA_SIZE(vq->size),
+				  AVQ_MMU_F_READ, &nc) != NULL &&
+	       avq_vdev_map_range(v, q, vq->avail,
 				  AVQ_AVAIL_AREA_SIZE(vq->size),
-				  AVQ_MMU_F_READ) != NULL &&
-	       avq_vdev_translate(v, q, vq->used, AVQ_USED_AREA_SIZE(vq->size),
-				  AVQ_MMU_F_WRITE) != NULL;
+				  AVQ_MMU_F_READ, &nc) != NULL &&
+	       avq_vdev_map_range(v, q, vq->used, AVQ_USED_AREA_SIZE(vq->size),
+				  AVQ_MMU_F_WRITE, &nc) != NULL;
 }
 
 /* Queue index from the first two bytes of out-data; RANGE if absent. */
@@ -253,6 +257,10 @@ cmd_status_set(struct avq_cmd_ctx *c)
 		for (q = 0; q < v->num_queues; q++)
 			if (v->vq[q].enabled && !vq_rings_check(v, q))
 				break;	/* faulted: status says so */
+		/* The datapath starts unless that check faulted it. */
+		if (!(v->status & AVQ_STATUS_DEVICE_NEEDS_RESET) &&
+		    v->type->driver_ok != NULL)
+			v->type->driver_ok(v);
 	}
 	return AVQ_ACK_OK;
 }
@@ -460,6 +468,7 @@ cmd_vq_addr_set(struct avq_cmd_ctx *c)
 	vq->avail = avail;
 	vq->used = used;
 	vq->addr_set = true;
+	vq->gen++;
 	return AVQ_ACK_OK;
 }
 
@@ -478,7 +487,9 @@ cmd_vq_enable_set(struct avq_cmd_ctx *c)
 	/* RFC admin VQ: the driver MUST configure the other fields first. */
 	if (val == 1 && !v->vq[q].addr_set)
 		return AVQ_ACK_INVAL;
+	/* The datapath starts (or stops) the queue afresh. */
 	v->vq[q].enabled = val == 1;
+	v->vq[q].gen++;
 	if (val == 1 && (v->status & AVQ_STATUS_DRIVER_OK))
 		vq_rings_check(v, q);
 	return AVQ_ACK_OK;
@@ -515,6 +526,7 @@ cmd_vq_size_set(struct avq_cmd_ctx *c)
 	if (v->vq[q].enabled)
 		return AVQ_ACK_INVAL;
 	v->vq[q].size = size;
+	v->vq[q].gen++;
 	return AVQ_ACK_OK;
 }
 

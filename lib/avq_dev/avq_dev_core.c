@@ -33,8 +33,13 @@
 #include <rte_pause.h>
 
 #include "avq_dev_private.h"
+#include "avq_dev_dp.h"
 
 RTE_LOG_REGISTER_DEFAULT(avq_dev_logtype, NOTICE);
+
+/* epoll tag of the datapath wake eventfd (AQ kicks use their index). */
+#define AVQ_DEV_TAG_CTL		UINT32_MAX
+#define AVQ_DEV_TAG_DP		(UINT32_MAX - 1)
 
 /* Longest the idle thread sleeps: doorbell-only work (notify areas have no
  * eventfd) still progresses at this pace. */
@@ -188,6 +193,7 @@ dev_free(struct rte_avq_dev *d)
 		close(d->epfd);
 	/* Held completions (fault injection) die with their queues. */
 	avq_fault_fini(d);
+	avq_dp_detach(d);
 	free(d->vectors);
 	free(d->vdevs);
 	pthread_mutex_destroy(&d->ctl_lock);
@@ -244,9 +250,16 @@ rte_avq_dev_create(const struct rte_avq_dev_params *p)
 		ret = -errno;
 		goto fail;
 	}
-	ret = epoll_add(d->epfd, d->ctl_fd, UINT32_MAX);
+	ret = epoll_add(d->epfd, d->ctl_fd, AVQ_DEV_TAG_CTL);
 	if (ret < 0)
 		goto fail;
+	/* The datapath is optional: without a switch (no EAL, or no room)
+	 * the device still serves its admin queues. */
+	if (avq_dp_attach(d) == 0 && avq_dp_wake_fd(d) >= 0) {
+		ret = epoll_add(d->epfd, avq_dp_wake_fd(d), AVQ_DEV_TAG_DP);
+		if (ret < 0)
+			goto fail;
+	}
 	for (i = 0; i < p->num_aqs; i++) {
 		d->aq[i].kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (d->aq[i].kick_fd < 0) {
@@ -385,16 +398,20 @@ drain_fd(int fd)
 static void
 dev_sleep(struct rte_avq_dev *d)
 {
-	struct epoll_event ev[RTE_AVQ_DEV_MAX_AQS + 1];
+	struct epoll_event ev[RTE_AVQ_DEV_MAX_AQS + 2];
 	int timeout = (int)d->params.idle_timeout_ms, n, i;
 	uint64_t deadline, now;
 
 	__atomic_store_n(&d->sleeping, true, __ATOMIC_RELAXED);
 	avq_aq_no_notify(d, false);
+	avq_dp_sleep_begin(d);
 	/* F1: pairs with the driver's full fence between its avail->idx
-	 * store and its used->flags load, and with the release store of
-	 * ctl_seq (C1) followed by the eventfd write. */
+	 * store and its used->flags load, with the release store of
+	 * ctl_seq (C1) followed by the eventfd write, and with the fence a
+	 * device thread issues after handing frames to a port of ours (W1
+	 * in avq_dev_switch.c). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	timeout = avq_dp_sleep_cap_ms(d, timeout);
 	/* A held completion (fault injection) is work pending at its
 	 * release time: sleep no longer than that. */
 	deadline = avq_fault_deadline(d);
@@ -409,17 +426,24 @@ dev_sleep(struct rte_avq_dev *d)
 	 * reason to stay awake (kicks still wake it, and then it sleeps
 	 * again). */
 	if ((!avq_fault_stalled(d) && avq_aq_has_work(d)) || timeout == 0 ||
+	    avq_dp_has_work(d) ||
 	    __atomic_load_n(&d->ctl_seq, __ATOMIC_ACQUIRE) != d->ctl_done ||
 	    __atomic_load_n(&d->stop_req, __ATOMIC_ACQUIRE)) {
 		n = 0;
 	} else {
 		n = epoll_wait(d->epfd, ev, RTE_DIM(ev), timeout);
-		for (i = 0; i < n; i++)
-			drain_fd(ev[i].data.u32 == UINT32_MAX ? d->ctl_fd :
-				 d->aq[ev[i].data.u32].kick_fd);
+		for (i = 0; i < n; i++) {
+			if (ev[i].data.u32 == AVQ_DEV_TAG_CTL)
+				drain_fd(d->ctl_fd);
+			else if (ev[i].data.u32 == AVQ_DEV_TAG_DP)
+				drain_fd(avq_dp_wake_fd(d));
+			else
+				drain_fd(d->aq[ev[i].data.u32].kick_fd);
+		}
 	}
 	__atomic_store_n(&d->sleeping, false, __ATOMIC_RELAXED);
 	avq_aq_no_notify(d, true);
+	avq_dp_sleep_end(d);
 	if (n > 0)
 		d->stats.wakeups++;
 }
@@ -451,6 +475,7 @@ dev_thread(void *varg)
 	spin = (uint64_t)d->params.poll_us * rte_get_tsc_hz() / 1000000;
 	/* Spinning: drivers need not kick (virtio 2.7.10). */
 	avq_aq_no_notify(d, true);
+	avq_dp_thread_start(d);
 	/* S2: pairs with the release store of stop_req in rte_avq_dev_stop(). */
 	while (!__atomic_load_n(&d->stop_req, __ATOMIC_ACQUIRE)) {
 		t0 = rte_rdtsc();
@@ -468,8 +493,14 @@ dev_thread(void *varg)
 		 * of its own). */
 		if (aq_work == 0 || (++pass & 31) == 0)
 			work += avq_vdev_doorbells(d);
+		/* Virtqueues of the managed devices and the switch: traffic is
+		 * work, so an adaptive thread keeps polling while it flows. */
+		if (d->dp != NULL)
+			work += avq_dp_poll(d);
 		if (dev_run_ctl(d))
 			work++;
+		/* Between passes the thread holds nothing of the switch. */
+		avq_dp_quiescent(d);
 		if (work != 0) {
 			d->busy_cycles += rte_rdtsc() - t0;
 			idle_since = 0;
@@ -499,6 +530,7 @@ dev_thread(void *varg)
 	/* Nobody polls any more: drivers must kick (kicks accumulate in
 	 * the eventfds until the next start). */
 	avq_aq_no_notify(d, false);
+	avq_dp_thread_stop(d);
 	d->stats.cpu_ns = thread_cpu_ns();
 	free(s->wseg);
 	free(s);
@@ -656,6 +688,18 @@ win_upper_bound(const struct rte_avq_dev *d, uint64_t dma)
 	return lo;
 }
 
+const struct avq_dma_window *
+avq_dma_window(const struct rte_avq_dev *d, uint64_t dma)
+{
+	uint32_t i = win_upper_bound(d, dma);
+	const struct avq_dma_window *w;
+
+	if (i == 0)
+		return NULL;
+	w = &d->win[i - 1];
+	return dma - w->dma < w->len ? w : NULL;
+}
+
 void *
 avq_dma_to_va(const struct rte_avq_dev *d, uint64_t dma, uint64_t len)
 {
@@ -702,6 +746,7 @@ ctl_dma_map(struct rte_avq_dev *d, void *arg)
 	d->win[i].len = a->len;
 	d->win[i].va = a->va;
 	d->num_win++;
+	d->win_gen++;
 	return 0;
 }
 
@@ -754,6 +799,9 @@ ctl_dma_unmap(struct rte_avq_dev *d, void *arg)
 	memmove(&d->win[i], &d->win[i + 1],
 		(d->num_win - i - 1) * sizeof(d->win[0]));
 	d->num_win--;
+	/* Managed-device rings and buffers may have pointed into it: the
+	 * datapath re-resolves them before its next access. */
+	d->win_gen++;
 	return 0;
 }
 

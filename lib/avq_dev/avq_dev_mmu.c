@@ -36,6 +36,7 @@
 #include <rte_common.h>
 
 #include "avq_dev_private.h"
+#include "avq_dev_dp.h"
 
 /* Initial size of a mapping array; it doubles up to params.max_mappings. */
 #define AVQ_MMU_MAP_CAP_MIN	16u
@@ -240,6 +241,7 @@ avq_mmu_reset(struct avq_mmu *m)
 	m->enabled = false;
 	memset(&m->err, 0, sizeof(m->err));
 	m->err_valid = false;
+	m->gen++;
 }
 
 void
@@ -414,6 +416,7 @@ mmu_map_apply(struct avq_cmd_ctx *c, const char *what, uint64_t asid,
 		return AVQ_ACK_NOSPC;
 	}
 	mmu_merge(as, e, n);
+	m->gen++;
 	return AVQ_ACK_OK;
 }
 
@@ -433,6 +436,8 @@ mmu_unmap_apply(struct avq_cmd_ctx *c, uint64_t asid,
 	 */
 	if (as == NULL)
 		return;
+	/* Cached translations may name what goes: drop them all. */
+	m->gen++;
 	mmu_remove_ranges(as, r, n);
 	if (as->count == 0)
 		mmu_as_release(m, as);
@@ -463,6 +468,8 @@ avq_cmd_mmu_enable(struct avq_cmd_ctx *c)
 	 * turns translation off and on again (e.g. around a live update)
 	 * finds its table as it left it. Only avq_mmu_reset() drops them.
 	 */
+	if (v->mmu.enabled != (on == 1))
+		v->mmu.gen++;
 	v->mmu.enabled = on == 1;
 	return AVQ_ACK_OK;
 }
@@ -488,6 +495,7 @@ avq_cmd_mmu_asid_set(struct avq_cmd_ctx *c)
 	 * mappings; a queue in an empty ASID faults on every access.
 	 */
 	v->vq[q].asid = rte_le_to_cpu_64(req.asid);
+	v->mmu.gen++;
 	return AVQ_ACK_OK;
 }
 
@@ -860,4 +868,106 @@ avq_vdev_translate(struct avq_vdev *v, uint16_t q, uint64_t iova,
 		return mmu_fault(v, q, asid, iova, end, access,
 				 AVQ_MMU_ERR_NON_EXIST);
 	return va;
+}
+
+/* ---- Datapath: cached translation (avq_dev_dp.h) ---- */
+
+/* The queue's ASID, as avq_vdev_translate() chooses it. */
+static uint64_t
+mmu_queue_asid(const struct avq_vdev *v, uint16_t q)
+{
+	return q != AVQ_MMU_NO_QUEUE && q < v->num_queues ? v->vq[q].asid : 0;
+}
+
+bool
+avq_vdev_xlate_fill(struct avq_vdev *v, uint16_t q, uint64_t iova,
+		    uint64_t len, uint32_t access, struct avq_xc *xc)
+{
+	const struct avq_mmu *m = &v->mmu;
+	const struct avq_dma_window *w;
+	const struct avq_mmu_mapping *e;
+	const struct avq_mmu_as *as;
+	uint64_t asid = mmu_queue_asid(v, q), end, dma, below, above;
+
+	avq_xc_clear(xc);
+	/* Callers reject wrapping ranges first; saturate for the record. */
+	end = len == 0 ? iova : (iova > UINT64_MAX - (len - 1) ? UINT64_MAX :
+				 iova + (len - 1));
+	if (!m->enabled) {
+		/* MMU off: IOVAs are DMA addresses; the window is the region. */
+		w = avq_dma_window(v->dev, iova);
+		if (w == NULL) {
+			mmu_fault(v, q, asid, iova, end, access,
+				  AVQ_MMU_ERR_NON_EXIST);
+			return false;
+		}
+		xc->start = w->dma;
+		xc->last = w->dma + (w->len - 1);
+		xc->va = w->va;
+		xc->access = AVQ_MMU_F_READ | AVQ_MMU_F_WRITE;
+		return true;
+	}
+	as = mmu_as_find(m, asid);
+	e = as != NULL ? mmu_lookup(as, iova) : NULL;
+	if (e == NULL) {
+		mmu_fault(v, q, asid, iova, end, access, AVQ_MMU_ERR_NON_EXIST);
+		return false;
+	}
+	/* The rule of avq_vdev_translate(): read-only never allows writes,
+	 * write-only allows reads too (virtio-iommu v0.7). */
+	if (((access & AVQ_MMU_F_WRITE) && !(e->flags & AVQ_MMU_F_WRITE)) ||
+	    ((access & AVQ_MMU_F_READ) &&
+	     !(e->flags & (AVQ_MMU_F_READ | AVQ_MMU_F_WRITE)))) {
+		mmu_fault(v, q, asid, iova, end, access,
+			  AVQ_MMU_ERR_ACC_VIOLATION);
+		return false;
+	}
+	dma = e->dma_start + (iova - e->iova_start);
+	w = avq_dma_window(v->dev, dma);
+	if (w == NULL) {
+		mmu_fault(v, q, asid, iova, end, access, AVQ_MMU_ERR_NON_EXIST);
+		return false;
+	}
+	/* The region both the mapping and the window cover around iova. */
+	below = RTE_MIN(iova - e->iova_start, dma - w->dma);
+	above = RTE_MIN(e->iova_end - iova, w->dma + (w->len - 1) - dma);
+	xc->start = iova - below;
+	xc->last = iova + above;
+	xc->va = w->va + (dma - w->dma) - below;
+	xc->access = (e->flags & AVQ_MMU_F_WRITE) ?
+		     AVQ_MMU_F_READ | AVQ_MMU_F_WRITE : AVQ_MMU_F_READ;
+	return true;
+}
+
+void *
+avq_vdev_map_range(struct avq_vdev *v, uint16_t q, uint64_t iova,
+		   uint64_t len, uint32_t access, bool *not_contig)
+{
+	uint8_t *base = NULL, *p;
+	uint64_t done = 0, n;
+	struct avq_xc xc;
+
+	*not_contig = false;
+	/* An empty or wrapping range: what avq_vdev_translate() says. */
+	if (len == 0 || iova > UINT64_MAX - (len - 1))
+		return avq_vdev_translate(v, q, iova, len, access);
+	while (done < len) {
+		if (!avq_vdev_xlate_fill(v, q, iova + done, len - done, access,
+					 &xc))
+			return NULL;
+		n = 0;
+		p = avq_xc_hit(&xc, iova + done, len - done, access, &n);
+		if (p == NULL)	/* cannot happen: the fill covers iova */
+			return NULL;
+		if (base == NULL) {
+			base = p;
+		} else if (p != base + done) {
+			/* Adjacent mappings that are not adjacent in host
+			 * memory: fine for buffers, not for a ring. */
+			*not_contig = true;
+			return NULL;
+		}
+		done += n;
+	}
+	return base;
 }

@@ -5,7 +5,8 @@
 /*
  * Managed virtio-net device type: VDEV_CREATE config parsing, the config
  * space (virtio 1.2, 5.1.4), offered features and config writes. The
- * datapath comes later; this file holds only what the AQ needs.
+ * datapath is avq_dev_net_dp.c; the type operations below start and stop
+ * it.
  */
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <rte_common.h>
 
 #include "avq_dev_private.h"
+#include "avq_dev_dp.h"
 
 #define NET_SPEED_MBPS		10000u
 #define NET_DUPLEX_FULL		1
@@ -35,6 +37,7 @@ avq_net_default_features(void)
 	       RTE_BIT64(AVQ_NET_F_STATUS) | RTE_BIT64(AVQ_NET_F_MRG_RXBUF) |
 	       RTE_BIT64(AVQ_NET_F_CTRL_VQ) | RTE_BIT64(AVQ_NET_F_MQ) |
 	       RTE_BIT64(AVQ_NET_F_CTRL_RX) | RTE_BIT64(AVQ_NET_F_CTRL_VLAN) |
+	       RTE_BIT64(AVQ_NET_F_CTRL_MAC_ADDR) |
 	       RTE_BIT64(AVQ_NET_F_SPEED_DUPLEX);
 }
 
@@ -121,6 +124,10 @@ net_create(struct rte_avq_dev *d, struct avq_vdev *v, const uint8_t *cfg,
 			     d->params.net_features : avq_net_default_features();
 	/* RFC admin VQ: the virtual device MUST not offer VIRTIO_F_ADMIN_VQ. */
 	v->device_features &= ~RTE_BIT64(AVQ_F_ADMIN_VQ);
+	/* Datapath state: counters and rings per queue (its last step, so
+	 * a failure leaves nothing behind). */
+	if (avq_net_dp_create(v) < 0)
+		return AVQ_ACK_NOSPC;
 	return AVQ_ACK_OK;
 }
 
@@ -146,14 +153,15 @@ net_config_write(struct avq_vdev *v, uint32_t off, const uint8_t *data,
 static void
 net_reset(struct avq_vdev *v)
 {
-	/* Config space (mac, link) survives a reset; no datapath state yet. */
-	RTE_SET_USED(v);
+	/* Config space (mac, link) survives a reset; the datapath leaves the
+	 * switch and forgets its rings. */
+	avq_net_dp_reset(v);
 }
 
 static void
 net_destroy(struct avq_vdev *v)
 {
-	RTE_SET_USED(v);
+	avq_net_dp_destroy(v);
 }
 
 const struct avq_vdev_type avq_vdev_type_net = {
@@ -163,6 +171,7 @@ const struct avq_vdev_type avq_vdev_type_net = {
 	.config_write = net_config_write,
 	.reset = net_reset,
 	.destroy = net_destroy,
+	.driver_ok = avq_net_dp_driver_ok,
 };
 
 /* ---- Device-side event: link change ---- */

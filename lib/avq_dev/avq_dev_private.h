@@ -11,8 +11,9 @@
  * Ownership: every structure below is read and written only by the device
  * thread (or by the caller while the thread is stopped), see avq_dev_ctl_call().
  * The only state shared with other threads without that call is the AQ
- * kick (an eventfd plus an atomic flag) and the notify areas (driver writes,
- * device consumes with an atomic exchange).
+ * kick (an eventfd plus an atomic flag), the notify areas (driver writes,
+ * device consumes with an atomic exchange), and the embedded switch, which
+ * every device thread of the process uses (avq_dev_dp.h says how).
  */
 
 #include <stdbool.h>
@@ -77,6 +78,10 @@ struct avq_mmu {
 	struct avq_mmu_as *as;		/* max_asids entries */
 	struct avq_mmu_err err;		/* first failure since reset (wire layout) */
 	bool err_valid;
+	/* Bumped by every change of what a translation may return (enable,
+	 * ASID_SET, MAP, UNMAP, reset): the datapath drops its cached
+	 * translations when it moves. */
+	uint32_t gen;
 };
 
 /* ---- Interrupts ---- */
@@ -107,6 +112,9 @@ struct avq_vdev_vq {
 	struct avq_msi msi;
 	uint64_t notifies;
 	uint16_t avail_seen;		/* last avail->idx read on a doorbell */
+	/* Bumped by reset, VQ_ENABLE, VQ_ADDR and VQ_SIZE: the datapath
+	 * starts the queue afresh when it moves. */
+	uint32_t gen;
 };
 
 struct avq_vdev;
@@ -124,6 +132,8 @@ struct avq_vdev_type {
 	/* STATUS 0: device-type part of the reset (datapath state). */
 	void (*reset)(struct avq_vdev *v);
 	void (*destroy)(struct avq_vdev *v);
+	/* DRIVER_OK was just set (rings checked): start the datapath. */
+	void (*driver_ok)(struct avq_vdev *v);
 };
 
 #define AVQ_VDEV_CONFIG_MAX 256
@@ -243,6 +253,11 @@ struct rte_avq_dev {
 	/* Set (atomic) while the thread is about to block: kickers must
 	 * write the eventfd. */
 	bool sleeping;
+	/* Bumped when a DMA window goes or comes: host pointers the
+	 * datapath cached are re-resolved. */
+	uint32_t win_gen;
+	/* Datapath context (avq_dev_dp.h); NULL: no switch, no traffic. */
+	struct avq_dp_dev *dp;
 };
 
 /* ---- Command execution ---- */
@@ -298,6 +313,9 @@ int avq_dev_ctl_call(struct rte_avq_dev *d, avq_ctl_fn fn, void *arg);
 struct avq_vdev *avq_dev_vdev_find(struct rte_avq_dev *d, uint64_t id);
 /* Host pointer for [dma, dma+len) if it lies inside one window, else NULL. */
 void *avq_dma_to_va(const struct rte_avq_dev *d, uint64_t dma, uint64_t len);
+/* The window that holds @p dma, or NULL. */
+const struct avq_dma_window *avq_dma_window(const struct rte_avq_dev *d,
+					    uint64_t dma);
 /* Deliver @p msi (enable/mask/pending rules). */
 void avq_msi_raise(struct rte_avq_dev *d, struct avq_msi *msi);
 /* Config change: bump generation, raise the config interrupt. */

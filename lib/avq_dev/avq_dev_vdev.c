@@ -91,6 +91,7 @@ vq_reset(struct avq_vdev *v, struct avq_vdev_vq *vq)
 	vq->size = v->max_queue_size;	/* RFC: SIZE_GET returns the maximum */
 	vq->asid = 0;			/* RFC: ASID of each vq back to 0 */
 	vq->avail_seen = 0;
+	vq->gen++;			/* the datapath forgets the ring */
 	msi_reset(&vq->msi);
 }
 
@@ -234,9 +235,11 @@ avq_vdev_destroy(struct rte_avq_dev *d, uint64_t id)
 
 /*
  * A doorbell is the queue index written into the queue's slot (RFC admin
- * VQ, VQ_NOTIFY: "writing the queue index at address addr"). Consuming it
- * here is a placeholder for the virtqueue datapath: it reads avail->idx
- * through the device MMU, which is enough to fault a bad mapping.
+ * VQ, VQ_NOTIFY: "writing the queue index at address addr"). The datapath
+ * (avq_dev_net_dp.c) polls the rings itself while the device is awake, so
+ * a doorbell is counted here and avail->idx read through the device MMU,
+ * which faults a bad mapping; a sleeping thread is woken for it by
+ * rte_avq_dev_wake().
  */
 static void
 doorbell(struct avq_vdev *v, uint16_t q, uint16_t val)

@@ -324,6 +324,148 @@ int rte_avq_dev_mgmt_reg_write(struct rte_avq_dev *d, uint32_t off,
 /** Reset the management device's register interface (device_select = 0). */
 int rte_avq_dev_mgmt_reg_reset(struct rte_avq_dev *d);
 
+/* ------------------------------------------------------------------ */
+/* Datapath: virtio-net device side and the embedded switch            */
+/* (issue 5; everything below this line is new API)                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The device thread runs the split virtqueues (virtio 1.2, 2.7) of every
+ * managed net device at DRIVER_OK: queue 2i receives (rx i), 2i + 1
+ * transmits (tx i), and the control queue is 2 * max_virtqueue_pairs with
+ * VIRTIO_NET_F_MQ, 2 without (virtio 1.2, 5.1.2). The rx filter starts
+ * promiscuous (as QEMU's: a driver without CTRL_RX cannot open it). Frames go
+ * through one embedded switch per process, shared by every management
+ * device: a learning switch whose ports are the managed net devices at
+ * DRIVER_OK and the uplinks (rte_avq_dev_uplink_set()). It needs EAL: the
+ * packet buffers are mbufs of a mempool the model creates when the first
+ * port joins.
+ *
+ * A driver that breaks the ring rules (a buffer outside its mappings, a
+ * write into a read-only mapping, a descriptor loop, an index out of range,
+ * a length that wraps or exceeds 64 KiB plus the header, an avail index
+ * more than a ring ahead) gets its device faulted: DEVICE_NEEDS_RESET (and
+ * DEVICE_MMU_FAIL with the MMU_ERR_GET record for a translation or
+ * permission failure), a config interrupt, and no more processing until it
+ * resets. Nothing outside the mappings is ever read or written, and every
+ * other device keeps running.
+ */
+
+/** Counters of one virtqueue of a managed net device. */
+struct rte_avq_dev_vq_stats {
+	/** rx: frames written to the driver; tx: frames taken from the ring
+	 * and switched; control: commands executed. */
+	uint64_t packets;
+	/** Frame bytes of those packets (without the virtio-net header). */
+	uint64_t bytes;
+	/** rx: frames for this queue that were not written (no buffers past
+	 * the backlog, too large for one chain without MRG_RXBUF, link down,
+	 * queue disabled); tx: frames taken but not switched (link down, no
+	 * packet buffer). */
+	uint64_t drops;
+	/** tx: malformed frames taken and dropped (shorter than an Ethernet
+	 * header, longer than the MTU allows, offloads that were not
+	 * negotiated, more pieces than the device gathers); control: commands
+	 * acknowledged with VIRTIO_NET_ERR. */
+	uint64_t errors;
+	/** Interrupts raised after used-ring updates (at most one per pass). */
+	uint64_t interrupts;
+};
+
+/**
+ * Read the counters of queue @p q of managed net device @p id.
+ * @return 0; -ENOENT (no such device); -ERANGE (no such queue); -ENOTSUP
+ *   (not a net device); -EINVAL.
+ */
+int rte_avq_dev_vq_stats(struct rte_avq_dev *d, uint64_t id, uint16_t q,
+			 struct rte_avq_dev_vq_stats *stats);
+
+/**
+ * Zero the counters of every queue of managed net device @p id and its
+ * device-level counters (struct rte_avq_dev_net_stats, except the state
+ * fields). @return 0, -ENOENT, -ENOTSUP, -EINVAL.
+ */
+int rte_avq_dev_vq_stats_reset(struct rte_avq_dev *d, uint64_t id);
+
+/** Why the datapath faulted a managed device (last_fault). */
+enum rte_avq_dev_fault_reason {
+	/** No fault since the counters were reset. */
+	RTE_AVQ_DEV_FAULT_NONE = 0,
+	/** Translation or permission failure: see MMU_ERR_GET. */
+	RTE_AVQ_DEV_FAULT_MMU,
+	/** avail->idx more than the ring size ahead of the device. */
+	RTE_AVQ_DEV_FAULT_AVAIL_IDX,
+	/** An avail ring entry names a descriptor beyond the ring. */
+	RTE_AVQ_DEV_FAULT_HEAD,
+	/** A descriptor's next is beyond the ring. */
+	RTE_AVQ_DEV_FAULT_NEXT,
+	/** A chain longer than the ring: a descriptor loop. */
+	RTE_AVQ_DEV_FAULT_CHAIN_LOOP,
+	/** addr + len of a descriptor wraps around 2^64. */
+	RTE_AVQ_DEV_FAULT_ADDR_WRAP,
+	/** A transmit chain longer than 64 KiB plus the virtio-net header. */
+	RTE_AVQ_DEV_FAULT_TOO_LONG,
+	/** Descriptor kinds in the wrong place: writable in a transmit
+	 * chain, readable in a receive chain or after a writable one,
+	 * INDIRECT (not offered), a control command with no ack byte. */
+	RTE_AVQ_DEV_FAULT_LAYOUT,
+	/** A ring area is not contiguous in memory the model can reach. */
+	RTE_AVQ_DEV_FAULT_RING,
+};
+
+/** Device-level datapath state and counters of a managed net device. */
+struct rte_avq_dev_net_stats {
+	uint64_t faults;		/**< times the datapath faulted it */
+	uint32_t last_fault;		/**< enum rte_avq_dev_fault_reason */
+	uint16_t last_fault_queue;	/**< queue of the last fault */
+	uint16_t active_pairs;		/**< rx/tx pairs in use (CTRL_MQ) */
+	bool in_switch;			/**< a port of the switch now */
+	bool promisc;			/**< rx filter state (CTRL_RX) */
+	bool allmulti;
+	uint64_t rx_filtered;		/**< frames the rx filter refused */
+	/** Frames other device threads could not hand over (its input ring
+	 * was full: the device thread did not keep up). */
+	uint64_t rx_overrun;
+	uint32_t backlog;		/**< frames waiting for rx buffers now */
+};
+
+/** Read the device-level datapath state of managed net device @p id. */
+int rte_avq_dev_net_stats(struct rte_avq_dev *d, uint64_t id,
+			  struct rte_avq_dev_net_stats *stats);
+
+/** Process-wide state of the embedded switch. */
+struct rte_avq_dev_switch_info {
+	uint32_t ports;		/**< ports in the switch (devices, uplinks) */
+	uint32_t macs;		/**< learned MAC addresses */
+	bool buffers;		/**< its packet-buffer mempool exists */
+};
+
+/** Read the embedded switch's state (lock-free, any thread). */
+int rte_avq_dev_switch_info(struct rte_avq_dev_switch_info *info);
+
+/**
+ * Make DPDK ethdev port @p port_id the uplink of management device @p d:
+ * its device thread polls rx queue 0 and sends on tx queue 0, and the port
+ * is a port of the switch (no rx filter). -1 removes the uplink. The caller
+ * configures and starts the port before, keeps it started while it is the
+ * uplink, and removes it (-1, or destroying @p d) before stopping it; no
+ * other thread may use its queue 0. Frames the switch sends on it are
+ * mbufs of the model's mempool, which goes with the last management
+ * device: stop the port before destroying that one. A sleeping device
+ * thread polls the uplink every millisecond.
+ * @return 0; -ENODEV (not a valid port); -EBUSY (the uplink of another
+ *   management device); -ENOSPC, -ENOMEM; -EINVAL.
+ */
+int rte_avq_dev_uplink_set(struct rte_avq_dev *d, int port_id);
+
+/**
+ * Wake the device thread of @p d if it sleeps. A software transport calls
+ * it after writing a managed device's doorbell (the notify area is plain
+ * memory: a sleeping thread would only see it at its idle timeout).
+ * Lock-free, any thread; costs a fence and a load when the thread is awake.
+ */
+void rte_avq_dev_wake(struct rte_avq_dev *d);
+
 #ifdef __cplusplus
 }
 #endif

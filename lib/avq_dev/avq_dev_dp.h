@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+#ifndef AVQ_DEV_DP_H
+#define AVQ_DEV_DP_H
+
+/*
+ * Datapath internals of the device model. Never installed.
+ *
+ *   avq_dev_vq.c      device side of a split virtqueue (virtio 1.2, 2.7):
+ *                     ring resolution, chain walks, used ring, interrupts
+ *   avq_dev_net_dp.c  virtio-net on top of it: tx, rx, control queue,
+ *                     rx filter, per-queue counters
+ *   avq_dev_switch.c  the embedded switch (one per process), its ports,
+ *                     MAC table, packet buffers, uplinks, and the part of
+ *                     the device thread that runs the datapath
+ *
+ * Threads. A managed device's queues and its net state belong to the
+ * device thread of its management device, like the rest of the model. What
+ * crosses threads is the switch: its port table, MAC table and per-port
+ * input rings (multi-producer, single-consumer: any device thread may hand
+ * a frame to any port; only the port's own thread takes them out). Ports
+ * are never reused before every device thread went through a quiescent
+ * state (rte_rcu_qsbr), so a frame handed to a port that just left can
+ * never reach the device that takes its slot next.
+ *
+ * Memory. Driver memory is reached only through the device MMU and the DMA
+ * windows (avq_vdev_xlate_fill()); pointers into it are cached per queue
+ * and dropped whenever the queue, the MMU or the windows change (the
+ * generation counters gen, mmu.gen and win_gen).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_mbuf.h>
+
+#include "avq_dev_private.h"
+
+/* ---- virtio-net wire (virtio 1.2, 5.1.6) ---- */
+
+/* virtio 1.2, 5.1.6: struct virtio_net_hdr; 12 bytes with VERSION_1. */
+struct avq_net_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	rte_le16_t hdr_len;
+	rte_le16_t gso_size;
+	rte_le16_t csum_start;
+	rte_le16_t csum_offset;
+	rte_le16_t num_buffers;
+} __rte_packed;
+
+#define AVQ_NET_HDR_LEN			12u
+#define AVQ_NET_HDR_F_NEEDS_CSUM	1
+#define AVQ_NET_HDR_GSO_NONE		0
+
+/* virtio 1.2, 5.1.6.5: control classes and commands. */
+#define AVQ_NET_CTRL_RX			0
+#define  AVQ_NET_CTRL_RX_PROMISC	0
+#define  AVQ_NET_CTRL_RX_ALLMULTI	1
+#define AVQ_NET_CTRL_MAC		1
+#define  AVQ_NET_CTRL_MAC_TABLE_SET	0
+#define  AVQ_NET_CTRL_MAC_ADDR_SET	1
+#define AVQ_NET_CTRL_VLAN		2
+#define  AVQ_NET_CTRL_VLAN_ADD		0
+#define  AVQ_NET_CTRL_VLAN_DEL		1
+#define AVQ_NET_CTRL_MQ			4
+#define  AVQ_NET_CTRL_MQ_VQ_PAIRS_SET	0
+#define AVQ_NET_OK			0
+#define AVQ_NET_ERR			1
+
+/* ---- Limits ---- */
+
+#define AVQ_DP_BURST		32u	/* chains per queue per pass */
+#define AVQ_DP_MAX_PIECES	64u	/* host pieces recorded per chain */
+#define AVQ_DP_MAX_MRG		64u	/* chains one merged rx frame may use */
+#define AVQ_DP_HEAD		64u	/* frame bytes every decision reads */
+/* A transmitted chain holds at most a 64 KiB frame and its header. */
+#define AVQ_DP_TX_MAX		(65536u + AVQ_NET_HDR_LEN)
+#define AVQ_DP_BACKLOG		32u	/* frames a port holds for its driver */
+#define AVQ_DP_MAC_TABLE	64u	/* entries of each CTRL_MAC table */
+#define AVQ_DP_CTRL_MAX		(8u + 2u * 4u + 2u * AVQ_DP_MAC_TABLE * 6u)
+#define AVQ_ETH_HLEN		14u	/* the shortest frame switched */
+
+/* ---- Translation cache ---- */
+
+/* One region of IOVA space that a single mapping and a single DMA window
+ * cover: [start, last] is host memory from va on. */
+struct avq_xc {
+	uint64_t start;
+	uint64_t last;		/* inclusive */
+	uint8_t *va;
+	uint32_t access;	/* AVQ_MMU_F_READ (| AVQ_MMU_F_WRITE); 0: empty */
+};
+
+static inline void
+avq_xc_clear(struct avq_xc *xc)
+{
+	xc->access = 0;
+}
+
+/* Host address of iova if @p xc covers it for @p access; *n receives how
+ * many of the @p len (>= 1) bytes from there it covers. */
+static __rte_always_inline uint8_t *
+avq_xc_hit(const struct avq_xc *xc, uint64_t iova, uint64_t len,
+	   uint32_t access, uint64_t *n)
+{
+	uint64_t room;
+
+	/* An empty entry has access 0, so the range test never matters. */
+	if (likely((xc->access & access) == access &&
+		   iova - xc->start <= xc->last - xc->start)) {
+		room = xc->last - iova;		/* bytes after iova */
+		*n = room >= len - 1 ? len : room + 1;
+		return xc->va + (iova - xc->start);
+	}
+	return NULL;
+}
+
+/* avq_dev_mmu.c: fill @p xc for the first byte of [iova, iova + len) of
+ * queue @p q. false: the MMU fault is recorded (MMU_FAIL | NEEDS_RESET,
+ * config interrupt) with [iova, iova + len - 1] as the failed range. */
+bool avq_vdev_xlate_fill(struct avq_vdev *v, uint16_t q, uint64_t iova,
+			 uint64_t len, uint32_t access, struct avq_xc *xc);
+
+/* avq_dev_mmu.c: host pointer of [iova, iova + len) when it is contiguous
+ * in host memory, through one or several mappings. NULL: faulted (MMU
+ * fault, or *not_contig when the pieces are not contiguous and nothing
+ * was recorded). */
+void *avq_vdev_map_range(struct avq_vdev *v, uint16_t q, uint64_t iova,
+			 uint64_t len, uint32_t access, bool *not_contig);
+
+/* ---- Device side of one split virtqueue (avq_dev_vq.c) ---- */
+
+struct avq_net_dp;
+
+struct avq_dvq {
+	/* What the cached state below was built for. */
+	uint32_t vq_gen;
+	uint32_t mmu_gen;
+	uint32_t win_gen;
+	bool ready;		/* rings resolved, queue enabled */
+	bool dirty;		/* used entries not published yet */
+	uint16_t size;
+	uint16_t mask;
+	const struct avq_desc *desc;
+	struct avq_avail *avail;
+	struct avq_used *used;
+	uint16_t last_avail;	/* next avail entry to take */
+	uint16_t avail_idx;	/* avail->idx as last read */
+	uint16_t used_idx;	/* next used entry to write */
+	struct avq_xc xc;	/* buffers: the last region hit */
+	struct rte_avq_dev_vq_stats st;
+};
+
+/* One piece of a chain in host memory. */
+struct avq_piece {
+	uint8_t *va;
+	uint32_t len;
+};
+
+/* What a walk found. */
+struct avq_chain {
+	uint16_t head;
+	uint16_t npieces;	/* recorded in p[] */
+	uint16_t nrd;		/* of which readable (first) */
+	bool partial;		/* more bytes than p[] could record */
+	uint64_t rd_len;	/* readable bytes (recorded or not) */
+	uint64_t wr_len;	/* writable bytes (recorded or not) */
+	uint64_t wr_rec;	/* writable bytes recorded in p[] */
+	struct avq_piece p[AVQ_DP_MAX_PIECES];
+};
+
+/* Which descriptors a chain may hold (virtio 2.7.4.2: readable first). */
+enum avq_walk {
+	AVQ_WALK_RD,		/* transmit: readable only */
+	AVQ_WALK_WR,		/* receive: writable only */
+	AVQ_WALK_RDWR,		/* control: readable, then writable */
+};
+
+/* Make @p dq match the queue's current generations; false when the
+ * queue cannot run (disabled, or a fault was just raised: *fault set). */
+bool avq_dvq_sync(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
+		  uint32_t *fault);
+
+static __rte_always_inline bool
+avq_dvq_current(const struct avq_vdev *v, uint16_t q,
+		const struct avq_dvq *dq)
+{
+	return dq->ready && dq->vq_gen == v->vq[q].gen &&
+	       dq->mmu_gen == v->mmu.gen && dq->win_gen == v->dev->win_gen;
+}
+
+/* Forget ring state (reset, disable); counters stay. */
+void avq_dvq_forget(struct avq_dvq *dq);
+
+/* Chains the driver made available and the device has not taken: reads
+ * avail->idx. Sets *fault when it runs more than a ring ahead. */
+uint16_t avq_dvq_avail(struct avq_dvq *dq, uint32_t *fault);
+
+/* Walk the chain of avail entry last_avail + @p k (not taken). Records up
+ * to @p need writable bytes (readable ones: all). Returns 0 or a fault
+ * reason (RTE_AVQ_DEV_FAULT_*); an MMU fault is already recorded. */
+uint32_t avq_dvq_walk(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
+		      uint16_t k, enum avq_walk mode, uint64_t need,
+		      struct avq_chain *ch);
+
+/*
+ * The common case of avq_dvq_walk(), inline: a chain of one descriptor of
+ * the expected kind whose buffer lies in the cached region. true: @p ch is
+ * filled; false: nothing was changed, take avq_dvq_walk() (which also
+ * finds every fault). @p access is AVQ_MMU_F_READ (transmit) or
+ * AVQ_MMU_F_WRITE (receive, up to @p need bytes).
+ */
+static __rte_always_inline bool
+avq_dvq_walk1(struct avq_dvq *dq, uint16_t k, uint32_t access, uint64_t need,
+	      struct avq_chain *ch)
+{
+	const struct avq_desc *d;
+	uint16_t head, flags;
+	uint64_t addr, rec, n;
+	uint32_t len;
+	uint8_t *p;
+
+	head = avq_le16(dq->avail->ring[(uint16_t)(dq->last_avail + k) &
+					dq->mask]);
+	if (unlikely(head >= dq->size))
+		return false;
+	/* Each field is read once and checked as read. */
+	d = &dq->desc[head];
+	flags = avq_le16(d->flags);
+	addr = avq_le64(d->addr);
+	len = avq_le32(d->len);
+	if (unlikely(flags != (access == AVQ_MMU_F_WRITE ? AVQ_DESC_F_WRITE : 0) ||
+		     len == 0 || addr > UINT64_MAX - (len - 1)))
+		return false;
+	rec = access == AVQ_MMU_F_WRITE ? RTE_MIN((uint64_t)len, need) : len;
+	p = avq_xc_hit(&dq->xc, addr, rec, access, &n);
+	if (unlikely(p == NULL || n != rec || len > AVQ_DP_TX_MAX))
+		return false;
+	ch->head = head;
+	ch->npieces = 1;
+	ch->partial = false;
+	ch->p[0].va = p;
+	ch->p[0].len = (uint32_t)rec;
+	if (access == AVQ_MMU_F_WRITE) {
+		ch->nrd = 0;
+		ch->rd_len = 0;
+		ch->wr_len = len;
+		ch->wr_rec = rec;
+	} else {
+		ch->nrd = 1;
+		ch->rd_len = len;
+		ch->wr_len = 0;
+		ch->wr_rec = 0;
+	}
+	return true;
+}
+
+/* Write a used element; published by avq_dvq_publish(). */
+static __rte_always_inline void
+avq_dvq_used(struct avq_dvq *dq, uint16_t id, uint32_t len)
+{
+	struct avq_used_elem *e = &dq->used->ring[dq->used_idx & dq->mask];
+
+	e->id = avq_to_le32(id);
+	e->len = avq_to_le32(len);
+	dq->used_idx++;
+}
+
+/* Whether avail->idx moved past what the device took (a peek). */
+bool avq_dvq_has_avail(const struct avq_dvq *dq);
+
+/* Publish used->idx (one release store). */
+void avq_dvq_publish(struct avq_dvq *dq);
+
+/* After avq_dvq_publish() and a full fence: whether the driver wants an
+ * interrupt (no VRING_AVAIL_F_NO_INTERRUPT). */
+bool avq_dvq_wants_irq(const struct avq_dvq *dq);
+
+/* Set or clear VRING_USED_F_NO_NOTIFY. */
+void avq_dvq_no_notify(struct avq_dvq *dq, bool on);
+
+/* ---- Frames ---- */
+
+/*
+ * A frame being switched. head points to its first head_len bytes (a
+ * snapshot the sender took, or the mbuf's own data): every decision reads
+ * them, and receivers copy them from there, so what was decided on is what
+ * is delivered. The rest comes from the sender's chain (ch != NULL: from
+ * byte @c off of its readable bytes) or else from the mbuf m (from byte
+ * head_len).
+ *
+ * m is the mbuf that holds the frame, if any: the one it arrived in, or a
+ * copy made when a destination needs one. m_ref: the frame holds one
+ * reference to m that it may give away; whoever built the frame frees m
+ * at the end if m_ref is still set.
+ */
+struct avq_frame {
+	const uint8_t *head;
+	uint32_t head_len;
+	uint32_t len;
+	const struct avq_chain *ch;
+	uint64_t off;
+	struct rte_mbuf *m;
+	bool m_ref;
+	uint32_t hash;		/* rx queue steering; 0: not computed yet */
+	int src_port;		/* switch port it came from */
+};
+
+/* ---- virtio-net device state (avq_dev_net_dp.c) ---- */
+
+struct avq_net_filter {
+	bool promisc;
+	bool allmulti;
+	bool vlan_on;		/* CTRL_VLAN negotiated: filter tagged frames */
+	uint32_t n_uc;
+	uint32_t n_mc;
+	uint8_t uc[AVQ_DP_MAC_TABLE][6];
+	uint8_t mc[AVQ_DP_MAC_TABLE][6];
+	uint64_t vlan[4096 / 64];
+};
+
+struct avq_net_dp {
+	struct avq_vdev *v;
+	int port;			/* switch port; -1: not in the switch */
+	bool faulted;			/* leave the switch after this pass */
+	bool mrg;			/* MRG_RXBUF negotiated */
+	bool ctrl;			/* CTRL_VQ negotiated */
+	bool ctrl_rx;
+	bool ctrl_vlan;
+	bool ctrl_mac_addr;
+	bool mq;
+	uint16_t max_pairs;
+	uint16_t pairs;			/* active pairs (CTRL_MQ) */
+	uint16_t mtu;			/* transmit limit (payload) */
+	uint16_t ctrlq;			/* control queue index */
+	uint32_t list_idx;		/* in the thread's port list */
+	struct avq_net_filter f;
+	/* Frames for the driver that found no buffers yet (FIFO). */
+	struct rte_mbuf *bl[AVQ_DP_BACKLOG];
+	uint32_t bl_head;
+	uint32_t bl_n;
+	uint64_t faults;
+	uint32_t last_fault;
+	uint16_t last_fault_q;
+	uint64_t rx_filtered;
+	uint64_t rx_overrun_acc;	/* port counters of ports it left */
+	uint64_t rx_overrun_base;	/* the total at the last reset */
+	struct avq_dvq *q;		/* v->num_queues */
+};
+
+#define AVQ_SW_MAX_PORTS	4096u
+#define AVQ_SW_STAGE		16u	/* other threads' ports per flush */
+#define AVQ_SW_DIRTY		256u	/* queues to publish per pass */
+#define AVQ_SW_UPLINK_TX	(2 * AVQ_DP_BURST)
+
+/* Per management device datapath context (avq_dev_switch.c); its device
+ * thread's own. */
+struct avq_dp_dev {
+	struct rte_avq_dev *d;
+	uint32_t tid;			/* thread slot, QSBR thread id */
+	bool lcore;			/* registered as an EAL thread */
+	uint32_t now;			/* coarse seconds of this pass */
+	/* The last address learned: it is not looked up again this second. */
+	uint64_t learn_key;
+	int learn_port;
+	uint32_t learn_now;
+	struct avq_net_dp **ports;	/* net ports it owns */
+	uint32_t nports;
+	uint32_t cap;
+	int up_eth;			/* uplink ethdev port, -1 */
+	int up_port;			/* its switch port, -1 */
+	uint32_t up_n;
+	struct rte_mbuf *up_tx[AVQ_SW_UPLINK_TX];
+	uint32_t nstage;
+	struct {
+		uint32_t port;
+		uint32_t n;
+		struct rte_mbuf *m[AVQ_DP_BURST];
+	} stage[AVQ_SW_STAGE];
+	uint32_t ndirty;
+	struct {
+		struct avq_net_dp *n;
+		uint16_t q;
+	} dirty[AVQ_SW_DIRTY];
+	uint16_t fl[AVQ_SW_MAX_PORTS];	/* destinations of one frame */
+	uint8_t head[AVQ_DP_HEAD];	/* snapshot of a frame's head */
+	uint8_t ctrl[AVQ_DP_CTRL_MAX];	/* a control command */
+	struct avq_chain txch;		/* the transmit (or control) chain */
+	struct avq_chain mch;		/* an mbuf chain as pieces */
+	struct avq_chain rxch[AVQ_DP_MAX_MRG];	/* receive chains */
+};
+
+/* Result of handing a frame to a net device. */
+enum avq_rx_res {
+	AVQ_RX_DONE,		/* written (or consumed by the filter) */
+	AVQ_RX_NOROOM,		/* no buffers now: keep it */
+	AVQ_RX_DROP,		/* dropped and counted */
+};
+
+/* avq_dev_net_dp.c: life cycle, called by avq_dev_net.c. */
+int avq_net_dp_create(struct avq_vdev *v);
+void avq_net_dp_destroy(struct avq_vdev *v);
+void avq_net_dp_reset(struct avq_vdev *v);
+void avq_net_dp_driver_ok(struct avq_vdev *v);
+
+/* avq_dev_net_dp.c: hand @p f to @p n directly (its own thread): filter,
+ * then write it, drop it, or (AVQ_RX_NOROOM) leave it to the caller to
+ * keep with avq_net_backlog() -- only returned when the backlog has room. */
+enum avq_rx_res avq_net_rx(struct avq_dp_dev *dp, struct avq_net_dp *n,
+			   struct avq_frame *f);
+/* Keep mbuf @p m (one reference, given) in @p n's backlog. */
+void avq_net_backlog(struct avq_net_dp *n, struct rte_mbuf *m);
+/* Write @p hdr (@p hdr_len bytes), then frame @p f, into the pieces of
+ * the chains @p ch, which recorded room for exactly that. */
+void avq_dp_frame_write(struct avq_chain *ch, const struct avq_frame *f,
+			const void *hdr, uint32_t hdr_len);
+/* Describe the frame held by @p m (the frame takes m's reference); the
+ * head may be copied into @p buf (AVQ_DP_HEAD bytes). */
+void avq_dp_frame_of_mbuf(struct avq_frame *f, struct rte_mbuf *m,
+			  uint8_t *buf);
+unsigned int avq_net_poll(struct avq_dp_dev *dp, struct avq_net_dp *n);
+bool avq_net_has_work(struct avq_net_dp *n);
+void avq_net_no_notify(struct avq_net_dp *n, bool on);
+/* Frames for the driver: the backlog, then the input ring. */
+unsigned int avq_net_rx_pending(struct avq_dp_dev *dp, struct avq_net_dp *n);
+void avq_net_fault(struct avq_net_dp *n, uint16_t q, uint32_t reason);
+/* Leave the switch and forget the datapath state (reset, fault, destroy). */
+void avq_net_stop(struct avq_net_dp *n);
+
+/* ---- Switch and device thread (avq_dev_switch.c) ---- */
+
+/* Attach a management device to the process's switch (at creation);
+ * 0, or a negative errno: the device then passes no traffic. */
+int avq_dp_attach(struct rte_avq_dev *d);
+void avq_dp_detach(struct rte_avq_dev *d);
+/* Device thread start / stop. */
+void avq_dp_thread_start(struct rte_avq_dev *d);
+void avq_dp_thread_stop(struct rte_avq_dev *d);
+/* One pass over every port of @p d; returns the work done. */
+unsigned int avq_dp_poll(struct rte_avq_dev *d);
+/* Idle: arm notifications (before the fence); after the fence, whether
+ * there is work after all; after the sleep. */
+void avq_dp_sleep_begin(struct rte_avq_dev *d);
+bool avq_dp_has_work(struct rte_avq_dev *d);
+void avq_dp_sleep_end(struct rte_avq_dev *d);
+/* Longest the idle thread may sleep, in ms (an uplink is polled). */
+int avq_dp_sleep_cap_ms(struct rte_avq_dev *d, int timeout);
+/* The eventfd that wakes the device thread, for its epoll set; -1. */
+int avq_dp_wake_fd(struct rte_avq_dev *d);
+/* Quiescent state: the thread holds no reference into the switch. */
+void avq_dp_quiescent(struct rte_avq_dev *d);
+
+/* Join / leave the switch as a net port (device thread, or the caller
+ * with the thread stopped). */
+int avq_dp_join(struct rte_avq_dev *d, struct avq_net_dp *n);
+void avq_dp_leave(struct rte_avq_dev *d, struct avq_net_dp *n);
+/* Switch a frame that came in on port f->src_port. Returns how many
+ * destinations lost it for want of a packet buffer. */
+unsigned int avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f);
+/* Frames handed to other threads' ports: enqueue them now. */
+void avq_dp_flush(struct avq_dp_dev *dp);
+/* Queue (dp, n, q) has used entries to publish at the end of the pass. */
+void avq_dp_dirty(struct avq_dp_dev *dp, struct avq_net_dp *n, uint16_t q);
+/* Frames other threads could not hand to switch port @p port. */
+uint64_t avq_dp_port_overrun(int port);
+/* Input ring of switch port @p port (its owner dequeues). */
+struct rte_ring *avq_dp_port_ring(int port);
+
+#endif /* AVQ_DEV_DP_H */
