@@ -29,3 +29,13 @@ rte_avq_dev_aq_limits(const struct rte_avq_dev *d, uint16_t *num_aqs,
 		*max_aq_size = d->params.max_aq_size;
 	return 0;
 }
+
+uint64_t
+rte_avq_dev_net_features(const struct rte_avq_dev *d)
+{
+	if (d == NULL)
+		return 0;
+	/* The same choice VDEV_CREATE makes for every net device. */
+	return d->params.net_features != 0 ? d->params.net_features :
+					     avq_net_default_features();
+}

@@ -99,6 +99,11 @@ const char *rte_avq_dev_name(const struct rte_avq_dev *d);
 /** Features the management device offers (includes VIRTIO_F_ADMIN_VQ). */
 uint64_t rte_avq_dev_features(const struct rte_avq_dev *d);
 
+/** Features the managed virtio-net devices of @p d offer (fixed at
+ * creation: params.net_features, or the model's default set). 0 if @p d is
+ * NULL. */
+uint64_t rte_avq_dev_net_features(const struct rte_avq_dev *d);
+
 /** Features the management driver accepted (transport-level negotiation). */
 int rte_avq_dev_driver_features_set(struct rte_avq_dev *d, uint64_t features);
 

@@ -231,55 +231,6 @@ fail:
 	return ret;
 }
 
-/*
- * What the managed devices of a model made with @p real offer, known before
- * any exists (a management device does not say it otherwise): a model of
- * its own with the same parameters, never started, makes one managed
- * device through seed 003's register interface (served inline when no
- * thread runs), its features are read and it is all thrown away. The real
- * device is not touched: its ids still start at 1.
- */
-static int
-sim_net_features(const struct rte_avq_dev_params *real, uint64_t *f)
-{
-	struct rte_avq_dev_vdev_info vi;
-	struct rte_avq_dev_params p = *real;
-	struct rte_avq_dev *d;
-	uint32_t ok = UINT32_MAX;
-	int ret;
-
-	p.regcap = true;
-	p.pasid = true;		/* seed 003: no register interface without */
-	p.num_aqs = 1;
-	p.max_vdevs = 1;
-	p.cpu = -1;
-	d = rte_avq_dev_create(&p);
-	if (d == NULL)
-		return rte_errno != 0 ? -rte_errno : -ENOMEM;
-	/* config chunk 0 = VDEV_CREATE's out-data: virtio_type, the rest
-	 * zero (device defaults).
-	 */
-	ret = rte_avq_dev_mgmt_reg_write(d, RTE_AVQ_MGMT_REG_CONFIG, 4,
-					 AVQ_VIRTIO_ID_NET);
-	if (ret == 0)
-		ret = rte_avq_dev_mgmt_reg_write(d,
-				RTE_AVQ_MGMT_REG_DEVICE_SELECT, 4, 1);
-	if (ret == 0)
-		ret = rte_avq_dev_mgmt_reg_write(d, RTE_AVQ_MGMT_REG_CREATE,
-						 1, 1);
-	if (ret == 0)
-		ret = rte_avq_dev_mgmt_reg_read(d, RTE_AVQ_MGMT_REG_CREATE_OK,
-						1, &ok);
-	if (ret == 0 && ok != RTE_AVQ_MGMT_OK)
-		ret = -EIO;
-	if (ret == 0)
-		ret = rte_avq_dev_vdev_info(d, 1, &vi);
-	if (ret == 0)
-		*f = vi.device_features;
-	rte_avq_dev_destroy(d);
-	return ret;
-}
-
 static int
 model_create(struct rte_avq_mgmt *m)
 {
@@ -304,13 +255,7 @@ model_create(struct rte_avq_mgmt *m)
 		AVQ_BUS_LOG(ERR, m->name, "device model: %s", strerror(-ret));
 		return ret;
 	}
-	ret = sim_net_features(&p, &m->net_features);
-	if (ret < 0) {
-		/* Then learned from the first managed device. */
-		AVQ_BUS_LOG(NOTICE, m->name, "net features not known yet: %s",
-			    strerror(-ret));
-		m->net_features = 0;
-	}
+	m->net_features = rte_avq_dev_net_features(d);
 	ret = rte_avq_dev_start(d);
 	if (ret < 0) {
 		AVQ_BUS_LOG(ERR, m->name, "device thread: %s", strerror(-ret));
