@@ -4,8 +4,8 @@
 
 /*
  * Management-driver operations: one typed wrapper per admin command
- * (RFC admin VQ, seed 000), plus the few driver-side rules the RFC puts
- * on sequences of commands.
+ * (RFC admin VQ, seed 000) and per extension command, plus the few
+ * driver-side rules the RFC puts on sequences of commands.
  */
 
 #include <errno.h>
@@ -632,4 +632,129 @@ rte_avq_mmu_resv_get(struct rte_avq_aq *aq, uint64_t id,
 		return -EPROTO;
 	}
 	return (int)count;
+}
+
+/* ---- NET_CTRL (class 67, seed 001) ---- */
+
+/* NET_CTRL_EXEC with the data gathered from @p n segments after the
+ * class and command bytes. */
+static int
+avq_net_exec_v(struct rte_avq_aq *aq, uint64_t id, uint8_t ctrl_class,
+	       uint8_t ctrl_cmd, struct avq_seg *seg, unsigned int n)
+{
+	uint8_t head[2] = { ctrl_class, ctrl_cmd };
+	struct rte_avq_result res;
+	int ret;
+
+	/* seg[0] is the caller's slot for the head; avq_aq_exec_v() checks
+	 * the segments (-EINVAL) and the total (-E2BIG). */
+	seg[0].buf = head;
+	seg[0].len = sizeof(head);
+	ret = avq_aq_exec_v(aq, id, AVQ_CLASS_NET_CTRL, AVQ_NET_CTRL_EXEC,
+			    seg, n, NULL, 0, &res, 0);
+	if (ret < 0)
+		return ret;
+	return avq_ack_errno(res.ack);
+}
+
+int
+rte_avq_net_ctrl(struct rte_avq_aq *aq, uint64_t id, uint8_t ctrl_class,
+		 uint8_t ctrl_cmd, const void *data, uint32_t len)
+{
+	struct avq_seg seg[2] = {
+		[1] = { .buf = (void *)(uintptr_t)data, .len = len },
+	};
+
+	return avq_net_exec_v(aq, id, ctrl_class, ctrl_cmd, seg,
+			      RTE_DIM(seg));
+}
+
+int
+rte_avq_net_promisc_set(struct rte_avq_aq *aq, uint64_t id, bool on)
+{
+	uint8_t v = avq_bool(on);
+
+	return rte_avq_net_ctrl(aq, id, AVQ_NET_CTRL_RX,
+				AVQ_NET_CTRL_RX_PROMISC, &v, sizeof(v));
+}
+
+int
+rte_avq_net_allmulti_set(struct rte_avq_aq *aq, uint64_t id, bool on)
+{
+	uint8_t v = avq_bool(on);
+
+	return rte_avq_net_ctrl(aq, id, AVQ_NET_CTRL_RX,
+				AVQ_NET_CTRL_RX_ALLMULTI, &v, sizeof(v));
+}
+
+int
+rte_avq_net_mac_set(struct rte_avq_aq *aq, uint64_t id, const uint8_t mac[6])
+{
+	if (mac == NULL)
+		return -EINVAL;
+	return rte_avq_net_ctrl(aq, id, AVQ_NET_CTRL_MAC,
+				AVQ_NET_CTRL_MAC_ADDR_SET, mac, 6);
+}
+
+int
+rte_avq_net_mac_table_set(struct rte_avq_aq *aq, uint64_t id,
+			  const uint8_t (*uc)[6], uint32_t n_uc,
+			  const uint8_t (*mc)[6], uint32_t n_mc)
+{
+	rte_le32_t le_uc = avq_to_le32(n_uc), le_mc = avq_to_le32(n_mc);
+	struct avq_seg seg[5];
+
+	if ((n_uc > 0 && uc == NULL) || (n_mc > 0 && mc == NULL))
+		return -EINVAL;
+	/* Counts that cannot fit one command (and would overflow below). */
+	if (n_uc > RTE_AVQ_AQ_BUF_SIZE / 6 || n_mc > RTE_AVQ_AQ_BUF_SIZE / 6)
+		return -E2BIG;
+	/* virtio 1.2, 5.1.6.5.2: two struct virtio_net_ctrl_mac. */
+	seg[1].buf = &le_uc;
+	seg[1].len = sizeof(le_uc);
+	seg[2].buf = (void *)(uintptr_t)uc;
+	seg[2].len = 6 * n_uc;
+	seg[3].buf = &le_mc;
+	seg[3].len = sizeof(le_mc);
+	seg[4].buf = (void *)(uintptr_t)mc;
+	seg[4].len = 6 * n_mc;
+	return avq_net_exec_v(aq, id, AVQ_NET_CTRL_MAC,
+			      AVQ_NET_CTRL_MAC_TABLE_SET, seg, RTE_DIM(seg));
+}
+
+int
+rte_avq_net_vlan_filter(struct rte_avq_aq *aq, uint64_t id, uint16_t vlan,
+			bool add)
+{
+	rte_le16_t le = avq_to_le16(vlan);
+
+	return rte_avq_net_ctrl(aq, id, AVQ_NET_CTRL_VLAN,
+				add ? AVQ_NET_CTRL_VLAN_ADD :
+				      AVQ_NET_CTRL_VLAN_DEL, &le, sizeof(le));
+}
+
+int
+rte_avq_net_vq_pairs_set(struct rte_avq_aq *aq, uint64_t id, uint16_t pairs)
+{
+	rte_le16_t le = avq_to_le16(pairs);
+
+	return rte_avq_net_ctrl(aq, id, AVQ_NET_CTRL_MQ,
+				AVQ_NET_CTRL_MQ_VQ_PAIRS_SET, &le, sizeof(le));
+}
+
+int
+rte_avq_net_trust_set(struct rte_avq_aq *aq, uint64_t id, bool trusted)
+{
+	return avq_u8_cmd(aq, id, AVQ_CLASS_NET_CTRL, AVQ_NET_CTRL_TRUST_SET,
+			  avq_bool(trusted));
+}
+
+int
+rte_avq_net_ctrl_state_get(struct rte_avq_aq *aq, uint64_t id,
+			   struct avq_net_ctrl_state *st)
+{
+	if (st == NULL)
+		return -EINVAL;
+	return avq_cmd_fixed(aq, id, AVQ_CLASS_NET_CTRL,
+			     AVQ_NET_CTRL_STATE_GET, NULL, 0, st, sizeof(*st));
 }

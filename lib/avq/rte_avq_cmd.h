@@ -143,6 +143,75 @@ int rte_avq_mmu_err_get(struct rte_avq_aq *aq, uint64_t id,
 int rte_avq_mmu_resv_get(struct rte_avq_aq *aq, uint64_t id,
 			 struct avq_mmu_resv *r, unsigned int n);
 
+/*
+ * NET_CTRL extension (class 67, CAP bit AVQ_CAP_F_EXT(67)): virtio-net
+ * control of managed device @p id by the management driver (seed 001).
+ * The device applies each command to the managed device's rx filter as its
+ * own control queue would, whatever features the managed device's driver
+ * negotiated. Errors: -EINVAL (malformed or out of range), -ENOTSUP (a
+ * command the device does not implement, or class 67 not offered),
+ * -ENOENT (no such managed device), -EIO (any failure on a strict device).
+ */
+
+/**
+ * NET_CTRL_EXEC of one virtio-net control command (virtio 1.2, 5.1.6.5):
+ * @p ctrl_class, @p ctrl_cmd, then @p len bytes of @p data as the control
+ * queue would carry them.
+ */
+int rte_avq_net_ctrl(struct rte_avq_aq *aq, uint64_t id, uint8_t ctrl_class,
+		     uint8_t ctrl_cmd, const void *data, uint32_t len);
+
+/** VIRTIO_NET_CTRL_RX_PROMISC through NET_CTRL_EXEC. */
+int rte_avq_net_promisc_set(struct rte_avq_aq *aq, uint64_t id, bool on);
+
+/** VIRTIO_NET_CTRL_RX_ALLMULTI through NET_CTRL_EXEC. */
+int rte_avq_net_allmulti_set(struct rte_avq_aq *aq, uint64_t id, bool on);
+
+/**
+ * VIRTIO_NET_CTRL_MAC_ADDR_SET through NET_CTRL_EXEC: the managed device's
+ * address (its config space mac; a change raises its config interrupt).
+ */
+int rte_avq_net_mac_set(struct rte_avq_aq *aq, uint64_t id,
+			const uint8_t mac[6]);
+
+/**
+ * VIRTIO_NET_CTRL_MAC_TABLE_SET through NET_CTRL_EXEC: replace both tables
+ * (@p n_uc unicast, @p n_mc multicast addresses; the device model takes up
+ * to 64 of each). An array may be NULL when its count is 0.
+ */
+int rte_avq_net_mac_table_set(struct rte_avq_aq *aq, uint64_t id,
+			      const uint8_t (*uc)[6], uint32_t n_uc,
+			      const uint8_t (*mc)[6], uint32_t n_mc);
+
+/**
+ * VIRTIO_NET_CTRL_VLAN_ADD (@p add) or VLAN_DEL of @p vlan (0..4095)
+ * through NET_CTRL_EXEC. From then on, until a reset, tagged frames pass
+ * only for the VLANs added.
+ */
+int rte_avq_net_vlan_filter(struct rte_avq_aq *aq, uint64_t id, uint16_t vlan,
+			    bool add);
+
+/**
+ * VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET through NET_CTRL_EXEC: 1 to the managed
+ * device's max_virtqueue_pairs.
+ */
+int rte_avq_net_vq_pairs_set(struct rte_avq_aq *aq, uint64_t id,
+			     uint16_t pairs);
+
+/**
+ * NET_CTRL_TRUST_SET: whether the managed device's own control queue may
+ * change its rx mode, MAC and VLAN filter (seed 001). Kept across resets;
+ * a new device is trusted.
+ */
+int rte_avq_net_trust_set(struct rte_avq_aq *aq, uint64_t id, bool trusted);
+
+/**
+ * NET_CTRL_STATE_GET. @p st is returned in wire (little-endian) form: read
+ * it with avq_le*().
+ */
+int rte_avq_net_ctrl_state_get(struct rte_avq_aq *aq, uint64_t id,
+			       struct avq_net_ctrl_state *st);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,6 +45,14 @@ struct rte_avq_transport_ops {
 	int (*vector_bind)(void *ctx, uint32_t vector, int fd);
 	/** DMA address of @p va as the device must see it (sim: the VA). */
 	uint64_t (*dma_addr)(void *ctx, const void *va);
+	/**
+	 * A driver wrote a data-queue doorbell (a managed device's notify
+	 * area): make the device look at it now if it sleeps. Lock-free, any
+	 * thread; may be NULL (the device then sees the doorbell at its next
+	 * poll). A software transport needs it because its notify area is
+	 * plain memory.
+	 */
+	void (*wake)(void *ctx);
 };
 
 /**

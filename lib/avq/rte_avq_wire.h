@@ -27,6 +27,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_byteorder.h>
@@ -173,8 +174,15 @@ enum avq_ack {
 #define  AVQ_MMU_BATCH_MAP		0	/**< avq_mmu_batch_hdr + avq_mmu_batch_map[n] */
 #define  AVQ_MMU_BATCH_UNMAP		1	/**< avq_mmu_batch_hdr + avq_mmu_batch_unmap[n] */
 
-/** virtio-net control of a managed device (seed 001). */
+/**
+ * virtio-net control of a managed device (seed 001): the commands of
+ * virtio-net's own control queue, sent by the management driver, plus
+ * whether the managed device's own control queue is trusted.
+ */
 #define AVQ_CLASS_NET_CTRL		67
+#define  AVQ_NET_CTRL_EXEC		0	/**< u8 ctrl_class, u8 ctrl_command, data[] */
+#define  AVQ_NET_CTRL_TRUST_SET		1	/**< u8: 1 trusted, 0 not */
+#define  AVQ_NET_CTRL_STATE_GET		2	/**< -> avq_net_ctrl_state */
 
 /** Virtqueue state get/set, suspend/resume. */
 #define AVQ_CLASS_VQ_STATE		68
@@ -431,6 +439,43 @@ struct avq_mmu_batch_unmap {
 	rte_le64_t iova_end;
 } __rte_packed;
 
+/*
+ * virtio-net control commands (virtio 1.2, 5.1.6.5): the ctrl_class and
+ * ctrl_command bytes of a managed device's own control queue and of
+ * NET_CTRL_EXEC, which carries them unchanged.
+ */
+#define AVQ_NET_CTRL_RX			0
+#define  AVQ_NET_CTRL_RX_PROMISC	0	/**< u8 on */
+#define  AVQ_NET_CTRL_RX_ALLMULTI	1	/**< u8 on */
+#define AVQ_NET_CTRL_MAC		1
+#define  AVQ_NET_CTRL_MAC_TABLE_SET	0	/**< le32 n + n * mac, twice */
+#define  AVQ_NET_CTRL_MAC_ADDR_SET	1	/**< u8 mac[6] */
+#define AVQ_NET_CTRL_VLAN		2
+#define  AVQ_NET_CTRL_VLAN_ADD		0	/**< le16 vid */
+#define  AVQ_NET_CTRL_VLAN_DEL		1	/**< le16 vid */
+#define AVQ_NET_CTRL_MQ			4
+#define  AVQ_NET_CTRL_MQ_VQ_PAIRS_SET	0	/**< le16 pairs */
+/** Ack byte of virtio-net's own control queue. */
+#define AVQ_NET_OK			0
+#define AVQ_NET_ERR			1
+
+/**
+ * NET_CTRL_STATE_GET in-data: the managed device's rx filter, queue pairs
+ * and trust, as the device applies them.
+ */
+struct avq_net_ctrl_state {
+	uint8_t promisc;		/**< 1: every frame is received */
+	uint8_t allmulti;		/**< 1: every multicast frame is received */
+	uint8_t trusted;		/**< 1: its own control queue may change the filter */
+	uint8_t reserved;
+	rte_le16_t vq_pairs;		/**< queue pairs set (1 after reset) */
+	uint8_t mac[6];			/**< the device's address (config space) */
+	rte_le32_t mac_table_len;	/**< unicast + multicast table entries */
+	rte_le32_t vlans;		/**< VLAN ids in the filter */
+	rte_le32_t own_refused;		/**< own control commands refused while
+					 * not trusted (saturates) */
+} __rte_packed;
+
 /* ------------------------------------------------------------------ */
 /* Split virtqueue layout (virtio 1.x, 2.7), used by the AQ itself     */
 /* ------------------------------------------------------------------ */
@@ -509,6 +554,9 @@ avq_wire_size_checks(void)
 	RTE_BUILD_BUG_ON(sizeof(struct avq_mmu_batch_hdr) != 16);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_mmu_batch_map) != 32);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_mmu_batch_unmap) != 16);
+	RTE_BUILD_BUG_ON(sizeof(struct avq_net_ctrl_state) != 24);
+	RTE_BUILD_BUG_ON(offsetof(struct avq_net_ctrl_state, vq_pairs) != 4);
+	RTE_BUILD_BUG_ON(offsetof(struct avq_net_ctrl_state, mac_table_len) != 12);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_desc) != 16);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_avail) != 4);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_used_elem) != 8);
@@ -595,6 +643,8 @@ avq_cmd_str(unsigned int cls, unsigned int cmd)
 		"UNMAP", "ERR_GET" };
 	static const char * const feat[] = { "DEVICE_GET", "DRIVER_SET",
 		"DRIVER_GET" };
+	static const char * const net_ctrl[] = { "EXEC", "TRUST_SET",
+		"STATE_GET" };
 
 	switch (cls) {
 	case AVQ_CLASS_CAP: case AVQ_CLASS_GENERATION:
@@ -618,6 +668,8 @@ avq_cmd_str(unsigned int cls, unsigned int cmd)
 		return cmd < RTE_DIM(mmu) ? mmu[cmd] : "?";
 	case AVQ_CLASS_MMU_BATCH:
 		return cmd == 0 ? "MAP" : cmd == 1 ? "UNMAP" : "?";
+	case AVQ_CLASS_NET_CTRL:
+		return cmd < RTE_DIM(net_ctrl) ? net_ctrl[cmd] : "?";
 	default:
 		return "?";
 	}

@@ -98,6 +98,8 @@ ext_offered(const struct rte_avq_dev *d, uint16_t class_id)
 		return true;
 	case AVQ_CLASS_MMU_BATCH:
 		return d->params.mmu_batch;
+	case AVQ_CLASS_NET_CTRL:
+		return d->params.net_ctrl;
 	default:
 		return false;
 	}
@@ -639,6 +641,15 @@ static const struct avq_cmd_desc cmd_table[] = {
 	    sizeof(struct avq_mmu_batch_hdr), ANY, 0, avq_cmd_mmu_batch_map),
 	ROW(AVQ_CLASS_MMU_BATCH, AVQ_MMU_BATCH_UNMAP, VDEV,
 	    sizeof(struct avq_mmu_batch_hdr), ANY, 0, avq_cmd_mmu_batch_unmap),
+	/* CAP bit AVQ_CAP_F_EXT(67) when params.net_ctrl (seed 001); the
+	 * handlers are in avq_dev_net_ctrl.c, EXEC checks its data length
+	 * per virtio-net command. */
+	ROW(AVQ_CLASS_NET_CTRL, AVQ_NET_CTRL_EXEC, VDEV, 2, ANY, 0,
+	    avq_cmd_net_ctrl_exec),
+	ROW(AVQ_CLASS_NET_CTRL, AVQ_NET_CTRL_TRUST_SET, VDEV, 1, 1, 0,
+	    avq_cmd_net_ctrl_trust_set),
+	ROW(AVQ_CLASS_NET_CTRL, AVQ_NET_CTRL_STATE_GET, VDEV, 0, 0,
+	    sizeof(struct avq_net_ctrl_state), avq_cmd_net_ctrl_state_get),
 };
 
 /* Direct index into cmd_table by (class, command), built once from the

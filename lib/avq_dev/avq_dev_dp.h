@@ -12,6 +12,9 @@
  *                     ring resolution, chain walks, used ring, interrupts
  *   avq_dev_net_dp.c  virtio-net on top of it: tx, rx, control queue,
  *                     rx filter, per-queue counters
+ *   avq_dev_net_ctrl.c  the control commands that program the rx filter,
+ *                     from the control queue or the management device
+ *                     (class 67 NET_CTRL, seed 001), and trust
  *   avq_dev_switch.c  the embedded switch (one per process), its ports,
  *                     MAC table, packet buffers, uplinks, and the part of
  *                     the device thread that runs the datapath
@@ -57,20 +60,8 @@ struct avq_net_hdr {
 #define AVQ_NET_HDR_F_NEEDS_CSUM	1
 #define AVQ_NET_HDR_GSO_NONE		0
 
-/* virtio 1.2, 5.1.6.5: control classes and commands. */
-#define AVQ_NET_CTRL_RX			0
-#define  AVQ_NET_CTRL_RX_PROMISC	0
-#define  AVQ_NET_CTRL_RX_ALLMULTI	1
-#define AVQ_NET_CTRL_MAC		1
-#define  AVQ_NET_CTRL_MAC_TABLE_SET	0
-#define  AVQ_NET_CTRL_MAC_ADDR_SET	1
-#define AVQ_NET_CTRL_VLAN		2
-#define  AVQ_NET_CTRL_VLAN_ADD		0
-#define  AVQ_NET_CTRL_VLAN_DEL		1
-#define AVQ_NET_CTRL_MQ			4
-#define  AVQ_NET_CTRL_MQ_VQ_PAIRS_SET	0
-#define AVQ_NET_OK			0
-#define AVQ_NET_ERR			1
+/* virtio 1.2, 5.1.6.5: the control classes and commands are in
+ * rte_avq_wire.h (class 67 carries them too). */
 
 /* ---- Limits ---- */
 
@@ -335,7 +326,13 @@ struct avq_net_dp {
 	bool ctrl_mac_addr;
 	bool mq;
 	uint16_t max_pairs;
-	uint16_t pairs;			/* active pairs (CTRL_MQ) */
+	uint16_t pairs;			/* active pairs: pairs_set, at most max_pairs */
+	uint16_t pairs_set;		/* VQ_PAIRS_SET (1 after reset) */
+	/* Seed 001 trust: the management device decides whether the
+	 * device's own control queue may change its rx filter. Kept across
+	 * resets; calloc'ed false, so a new device is trusted. */
+	bool untrusted;
+	uint64_t own_refused;		/* own commands refused while untrusted */
 	uint16_t mtu;			/* transmit limit (payload) */
 	uint16_t ctrlq;			/* control queue index */
 	uint32_t list_idx;		/* in the thread's port list */
@@ -431,6 +428,34 @@ unsigned int avq_net_rx_pending(struct avq_dp_dev *dp, struct avq_net_dp *n);
 void avq_net_fault(struct avq_net_dp *n, uint16_t q, uint32_t reason);
 /* Leave the switch and forget the datapath state (reset, fault, destroy). */
 void avq_net_stop(struct avq_net_dp *n);
+
+/* ---- Control commands (avq_dev_net_ctrl.c) ---- */
+
+/* Who sends a virtio-net control command. */
+enum avq_net_ctrl_src {
+	AVQ_NET_SRC_OWN,	/* the device's own control queue */
+	AVQ_NET_SRC_MGMT,	/* the management driver (class 67 EXEC) */
+};
+
+/*
+ * Execute one control command (u8 class, u8 command, data), the one
+ * implementation of each rx filter operation. Validates everything before
+ * changing anything. Returns an ack: OK; INVAL (malformed, out of range);
+ * UNSUPP (a class or command the device does not implement, or, from its
+ * own queue, one the driver did not negotiate); ERR (own queue of an
+ * untrusted device, counted). The own queue answers VIRTIO_NET_ERR for
+ * any failure.
+ */
+uint8_t avq_net_ctrl_exec(struct avq_net_dp *n, const uint8_t *b, uint32_t len,
+			  enum avq_net_ctrl_src src);
+/* The rx filter and queue pairs after a reset (trust is kept). */
+void avq_net_filter_reset(struct avq_net_dp *n);
+/* The datapath's active pairs from pairs_set and max_pairs. */
+void avq_net_pairs_update(struct avq_net_dp *n);
+/* Class 67 handlers (the dispatch table is avq_dev_cmd.c's). */
+uint8_t avq_cmd_net_ctrl_exec(struct avq_cmd_ctx *c);
+uint8_t avq_cmd_net_ctrl_trust_set(struct avq_cmd_ctx *c);
+uint8_t avq_cmd_net_ctrl_state_get(struct avq_cmd_ctx *c);
 
 /* ---- Switch and device thread (avq_dev_switch.c) ---- */
 

@@ -5,8 +5,9 @@
 /*
  * virtio-net datapath of a managed device (virtio 1.2, 5.1.6): transmit
  * queues into the switch, frames from the switch into the receive queues
- * (with or without VIRTIO_NET_F_MRG_RXBUF), the control queue and the rx
- * filter it programs, per-queue counters.
+ * (with or without VIRTIO_NET_F_MRG_RXBUF), the control queue (its
+ * commands are executed by avq_dev_net_ctrl.c) and the rx filter, per-queue
+ * counters.
  *
  * Queues: receiveq i is 2i, transmitq i is 2i + 1, the control queue is 2N
  * where N is max_virtqueue_pairs with VIRTIO_NET_F_MQ and 1 without
@@ -128,6 +129,7 @@ avq_net_dp_create(struct avq_vdev *v)
 	}
 	n->v = v;
 	n->port = -1;
+	avq_net_filter_reset(n);
 	v->type_priv = n;
 	return 0;
 }
@@ -170,9 +172,13 @@ avq_net_dp_reset(struct avq_vdev *v)
 {
 	struct avq_net_dp *n = net_dp(v);
 
-	/* STATUS 0: leave the switch, forget every ring (counters stay). */
-	if (n != NULL)
+	/* STATUS 0: leave the switch, forget every ring (counters stay);
+	 * the rx filter takes its defaults, trust stays (seed 001: the
+	 * management device decides it, not the managed device's driver). */
+	if (n != NULL) {
 		avq_net_stop(n);
+		avq_net_filter_reset(n);
+	}
 }
 
 void
@@ -194,18 +200,17 @@ avq_net_dp_driver_ok(struct avq_vdev *v)
 	n->ctrl_mac_addr = ctrl && (f & RTE_BIT64(AVQ_NET_F_CTRL_MAC_ADDR));
 	n->mq = ctrl && (f & RTE_BIT64(AVQ_NET_F_MQ));
 	n->max_pairs = n->mq ? avq_le16(nc->max_virtqueue_pairs) : 1;
-	/* virtio 1.2, 5.1.6.5.5: multiqueue starts disabled (one pair). */
-	n->pairs = 1;
+	/* Without MQ only pair 0 exists, whatever class 67 set. */
+	avq_net_pairs_update(n);
 	n->ctrlq = 2 * n->max_pairs;
 	n->mtu = avq_le16(nc->mtu);
 	if (!(f & RTE_BIT64(AVQ_NET_F_MTU)))
 		n->mtu = RTE_MAX(n->mtu, (uint16_t)NET_MTU_STD);
-	/* The rx filter starts open, as QEMU's does: a driver without
-	 * VIRTIO_NET_F_CTRL_RX cannot open it. With VIRTIO_NET_F_CTRL_VLAN,
-	 * tagged frames pass only for VLANs the driver added. */
-	memset(&n->f, 0, sizeof(n->f));
-	n->f.promisc = true;
-	n->f.vlan_on = n->ctrl_vlan;
+	/* The rx filter was set by the reset (avq_net_filter_reset()) and
+	 * possibly by the management device since (class 67): kept. With
+	 * VIRTIO_NET_F_CTRL_VLAN, tagged frames pass only for VLANs added. */
+	if (n->ctrl_vlan)
+		n->f.vlan_on = true;
 	ret = avq_dp_join(v->dev, n);
 	if (ret < 0)
 		AVQ_DEV_LOG(ERR, v->dev, "vdev %" PRIu64 ": not in the switch"
@@ -680,97 +685,6 @@ net_tx(struct avq_dp_dev *dp, struct avq_net_dp *n, uint16_t q, bool link)
 
 /* ---- Control queue (virtio 1.2, 5.1.6.5) ---- */
 
-static uint8_t
-ctrl_mac_table(struct avq_net_dp *n, const uint8_t *d, uint32_t len)
-{
-	uint32_t nu, nm;
-	rte_le32_t le;
-
-	/* Two struct virtio_net_ctrl_mac: unicast, then multicast. */
-	if (len < 4)
-		return AVQ_NET_ERR;
-	memcpy(&le, d, 4);
-	nu = avq_le32(le);
-	if (nu > AVQ_DP_MAC_TABLE || len < 8 + 6 * nu)
-		return AVQ_NET_ERR;
-	memcpy(&le, d + 4 + 6 * nu, 4);
-	nm = avq_le32(le);
-	if (nm > AVQ_DP_MAC_TABLE || len != 8 + 6 * nu + 6 * nm)
-		return AVQ_NET_ERR;
-	memcpy(n->f.uc, d + 4, 6 * nu);
-	n->f.n_uc = nu;
-	memcpy(n->f.mc, d + 8 + 6 * nu, 6 * nm);
-	n->f.n_mc = nm;
-	return AVQ_NET_OK;
-}
-
-/* Execute one command; validate everything before changing anything. */
-static uint8_t
-net_ctrl_exec(struct avq_net_dp *n, const uint8_t *b, uint32_t len)
-{
-	const uint8_t *d = b + 2;
-	uint32_t dl = len - 2;
-	rte_le16_t le;
-	uint16_t val;
-
-	if (len < 2)
-		return AVQ_NET_ERR;
-	switch (b[0]) {
-	case AVQ_NET_CTRL_RX:
-		/* virtio 1.2, 5.1.6.5.1: needs VIRTIO_NET_F_CTRL_RX. */
-		if (!n->ctrl_rx || dl != 1 || d[0] > 1)
-			return AVQ_NET_ERR;
-		if (b[1] == AVQ_NET_CTRL_RX_PROMISC)
-			n->f.promisc = d[0] == 1;
-		else if (b[1] == AVQ_NET_CTRL_RX_ALLMULTI)
-			n->f.allmulti = d[0] == 1;
-		else
-			return AVQ_NET_ERR;	/* the rest needs CTRL_RX_EXTRA */
-		return AVQ_NET_OK;
-	case AVQ_NET_CTRL_MAC:
-		if (b[1] == AVQ_NET_CTRL_MAC_TABLE_SET) {
-			if (!n->ctrl_rx)
-				return AVQ_NET_ERR;
-			return ctrl_mac_table(n, d, dl);
-		}
-		/* virtio 1.2, 5.1.6.5.2: ADDR_SET needs CTRL_MAC_ADDR and
-		 * shows in the config space's mac. */
-		if (b[1] == AVQ_NET_CTRL_MAC_ADDR_SET && n->ctrl_mac_addr &&
-		    dl == 6 && !(d[0] & 1)) {
-			memcpy(n->v->config, d, 6);
-			return AVQ_NET_OK;
-		}
-		return AVQ_NET_ERR;
-	case AVQ_NET_CTRL_VLAN:
-		/* virtio 1.2, 5.1.6.5.3 */
-		if (!n->ctrl_vlan || dl != 2)
-			return AVQ_NET_ERR;
-		memcpy(&le, d, 2);
-		val = avq_le16(le);
-		if (val >= 4096)
-			return AVQ_NET_ERR;
-		if (b[1] == AVQ_NET_CTRL_VLAN_ADD)
-			n->f.vlan[val / 64] |= RTE_BIT64(val % 64);
-		else if (b[1] == AVQ_NET_CTRL_VLAN_DEL)
-			n->f.vlan[val / 64] &= ~RTE_BIT64(val % 64);
-		else
-			return AVQ_NET_ERR;
-		return AVQ_NET_OK;
-	case AVQ_NET_CTRL_MQ:
-		/* virtio 1.2, 5.1.6.5.5: 1 ..= max_virtqueue_pairs. */
-		if (!n->mq || b[1] != AVQ_NET_CTRL_MQ_VQ_PAIRS_SET || dl != 2)
-			return AVQ_NET_ERR;
-		memcpy(&le, d, 2);
-		val = avq_le16(le);
-		if (val < 1 || val > n->max_pairs)
-			return AVQ_NET_ERR;
-		n->pairs = val;
-		return AVQ_NET_OK;
-	default:
-		return AVQ_NET_ERR;
-	}
-}
-
 static unsigned int
 net_ctrl(struct avq_dp_dev *dp, struct avq_net_dp *n)
 {
@@ -803,7 +717,11 @@ net_ctrl(struct avq_dp_dev *dp, struct avq_net_dp *n)
 			ack = AVQ_NET_ERR;
 		} else {
 			chain_read(ch, 0, buf, (uint32_t)ch->rd_len);
-			ack = net_ctrl_exec(n, buf, (uint32_t)ch->rd_len);
+			/* virtio 1.2, 5.1.6.5: the control queue knows only
+			 * VIRTIO_NET_OK and VIRTIO_NET_ERR. */
+			ack = avq_net_ctrl_exec(n, buf, (uint32_t)ch->rd_len,
+						AVQ_NET_SRC_OWN) == AVQ_ACK_OK ?
+			      AVQ_NET_OK : AVQ_NET_ERR;
 		}
 		ch->p[ch->nrd].va[0] = ack;
 		avq_dvq_used(dq, ch->head, 1);

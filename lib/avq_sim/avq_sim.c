@@ -104,6 +104,14 @@ sim_dma_addr(void *ctx, const void *va)
 	return (uint64_t)(uintptr_t)va;
 }
 
+/* The notify area is plain memory: a sleeping device thread would see a
+ * doorbell only at its idle timeout. */
+static void
+sim_wake(void *ctx)
+{
+	rte_avq_dev_wake(ctx);
+}
+
 static const struct rte_avq_transport_ops sim_ops = {
 	.features_get = sim_features_get,
 	.features_set = sim_features_set,
@@ -117,6 +125,7 @@ static const struct rte_avq_transport_ops sim_ops = {
 	.aq_call_fd = sim_aq_call_fd,
 	.vector_bind = sim_vector_bind,
 	.dma_addr = sim_dma_addr,
+	.wake = sim_wake,
 };
 
 void
