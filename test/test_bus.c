@@ -165,6 +165,7 @@ struct mgmt_want {
 	uint32_t num_vdevs;
 	bool strict;
 	bool no_mmu_batch;	/* mmu_batch=0 */
+	bool no_net_ctrl;	/* net_ctrl=0 */
 	uint64_t net_features;	/* features=; 0: the model's default */
 };
 
@@ -213,6 +214,9 @@ check_mgmt(const struct mgmt_want *w)
 	TEST_ASSERT(caps & (1ull << AVQ_CAP_F_VDEV), "%s", w->name);
 	TEST_ASSERT_EQUAL(!(caps & (1ull << AVQ_CAP_F_EXT(AVQ_CLASS_MMU_BATCH))),
 			  w->no_mmu_batch, "%s: MMU_BATCH in caps 0x%" PRIx64,
+			  w->name, caps);
+	TEST_ASSERT_EQUAL(!(caps & (1ull << AVQ_CAP_F_EXT(AVQ_CLASS_NET_CTRL))),
+			  w->no_net_ctrl, "%s: NET_CTRL in caps 0x%" PRIx64,
 			  w->name, caps);
 	if (w->net_features != 0)
 		TEST_ASSERT_EQUAL(info.net_features, w->net_features, "%s",
@@ -461,7 +465,7 @@ test_bus_devargs_good(void)
 {
 	static const struct mgmt_want w = {
 		.name = "sim0", .num_aqs = 4, .aq_size = 64, .max_vdevs = 8,
-		.num_vdevs = 2, .no_mmu_batch = true,
+		.num_vdevs = 2, .no_mmu_batch = true, .no_net_ctrl = true,
 		.net_features = GOOD_FEATURES,
 	};
 	struct vdev_want vw = {
@@ -1117,7 +1121,7 @@ REGISTER_AVQ_TEST_ARGS(bus_startup_vdevs_autotest, test_bus_startup_vdevs,
 		       "-a avq:sim0,net=2,vdpa=1,mac=02:aa:00:00:00:10,mtu=9000,queues=2");
 REGISTER_AVQ_TEST_ARGS(bus_devargs_good_autotest, test_bus_devargs_good,
 		       "-a avq:sim0,aqs=4,aq_size=64,max_vdevs=8,strict=0,"
-		       "mmu_batch=0,features=0x100010000,idle=poll,cpu=-1,"
+		       "mmu_batch=0,net_ctrl=0,features=0x100010000,idle=poll,cpu=-1,"
 		       "timeout_ms=500,fault_fail_class=5,fault_fail_cmd=0,"
 		       "fault_fail_ack=8,net=1,vdpa=1,mac=02:00:00:00:00:ff,"
 		       "mtu=1280,queues=4");

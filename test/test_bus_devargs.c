@@ -54,6 +54,8 @@ static const struct bad_case bad_cases[] = {
 	{ "strict=yes", "strict" },
 	{ "mmu_batch=2", "mmu_batch" },
 	{ "mmu_batch=-1", "mmu_batch" },
+	{ "net_ctrl=2", "net_ctrl" },
+	{ "net_ctrl=on", "net_ctrl" },
 	/* VIRTIO_F_VERSION_1 (bit 32) missing. */
 	{ "features=0x1", "features" },
 	{ "features=xyz", "features" },

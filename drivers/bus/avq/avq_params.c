@@ -241,6 +241,13 @@ key_mmu_batch(const char *v, struct avq_sim_args *a, char *why)
 }
 
 static int
+key_net_ctrl(const char *v, struct avq_sim_args *a, char *why)
+{
+	snprintf(why, WHY_LEN, "0, 1");
+	return parse_bool(v, &a->net_ctrl);
+}
+
+static int
 key_features(const char *v, struct avq_sim_args *a, char *why)
 {
 	uint64_t f;
@@ -452,6 +459,7 @@ static const struct {
 	{ "max_vdevs", key_max_vdevs },
 	{ "strict", key_strict },
 	{ "mmu_batch", key_mmu_batch },
+	{ "net_ctrl", key_net_ctrl },
 	{ "features", key_features },
 	{ "idle", key_idle },
 	{ "cpu", key_cpu },
@@ -478,6 +486,7 @@ args_defaults(struct avq_sim_args *a)
 	a->aq_size = 256;
 	a->max_vdevs = 64;
 	a->mmu_batch = true;
+	a->net_ctrl = true;
 	a->idle = RTE_AVQ_DEV_IDLE_ADAPTIVE;
 	a->cpu = -1;
 	a->timeout_ms = 2000;
