@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+/*
+ * The data path: split virtqueues (virtio 1.2, 2.7) in DMA memory, driven
+ * from the driver side. Receive queue i is virtqueue 2i, transmit queue i
+ * is 2i + 1 (virtio 1.2, 5.1.2).
+ *
+ * Receive: one mbuf per descriptor, the virtio-net header written by the
+ * device into the 12 bytes of headroom before the data; a frame that
+ * spans several buffers (MRG_RXBUF, num_buffers) becomes a multi-segment
+ * mbuf. Buffers are posted again in bulk (rte_pktmbuf_alloc_bulk).
+ *
+ * Transmit: the (all-zero) header is prepended in the mbuf's headroom
+ * when the mbuf is ours alone and has room: one descriptor per frame;
+ * otherwise the header comes from a per-descriptor table and each segment
+ * follows in its own descriptor. Transmitted mbufs are freed lazily, in
+ * bulk, when descriptors run short.
+ *
+ * Doorbells: only when the device did not set VRING_USED_F_NO_NOTIFY
+ * (virtio 1.2, 2.7.10), then the transport's wake.
+ *
+ * Nothing the device writes is trusted: a used id that was not posted, or
+ * a length beyond the buffer, is counted as an error and skipped.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "avq_ethdev.h"
+
+/* Descriptors one transmitted frame may use: header + segments; the
+ * device model gathers 64 pieces per chain. */
+#define AVQ_TX_MAX_DESC		64u
+
+/* ---- Rings ---- */
+
+struct vring_layout {
+	size_t avail;
+	size_t used;
+	size_t extra;	/* per-descriptor headers (tx) */
+	size_t total;
+};
+
+static void
+vring_layout(uint16_t size, size_t extra_len, struct vring_layout *l)
+{
+	/* virtio 1.2, 2.7: descriptor table 16-aligned, available ring
+	 * 2-aligned, used ring 4-aligned. The used ring, which the device
+	 * writes, gets cache lines of its own. */
+	l->avail = AVQ_DESC_AREA_SIZE(size);
+	l->used = RTE_ALIGN_CEIL(l->avail + AVQ_AVAIL_AREA_SIZE(size),
+				 RTE_CACHE_LINE_SIZE * 2);
+	l->extra = RTE_ALIGN_CEIL(l->used + AVQ_USED_AREA_SIZE(size),
+				  RTE_CACHE_LINE_SIZE * 2);
+	l->total = l->extra + extra_len;
+}
+
+static int
+vring_alloc(struct avq_vring *vr, const char *what, uint16_t size,
+	    size_t extra_len, int socket, void **extra)
+{
+	struct vring_layout l;
+	uint8_t *mem;
+
+	vring_layout(size, extra_len, &l);
+	mem = rte_zmalloc_socket(what, l.total, 4096, socket);
+	vr->free = rte_zmalloc_socket(what, sizeof(uint16_t) * size,
+				      RTE_CACHE_LINE_SIZE, socket);
+	if (mem == NULL || vr->free == NULL) {
+		rte_free(mem);
+		rte_free(vr->free);
+		vr->free = NULL;
+		return -ENOMEM;
+	}
+	vr->mem = mem;
+	vr->mem_len = l.total;
+	vr->size = size;
+	vr->mask = size - 1;
+	vr->desc = (struct avq_desc *)mem;
+	vr->avail = (struct avq_avail *)(mem + l.avail);
+	vr->used = (struct avq_used *)(mem + l.used);
+	vr->desc_iova = avq_mem_iova(vr->desc);
+	vr->avail_iova = vr->desc_iova + l.avail;
+	vr->used_iova = vr->desc_iova + l.used;
+	if (extra != NULL)
+		*extra = mem + l.extra;
+	return 0;
+}
+
+static void
+vring_free(struct avq_vring *vr)
+{
+	rte_free(vr->mem);
+	rte_free(vr->free);
+	vr->mem = NULL;
+	vr->free = NULL;
+}
+
+/* Back to an empty ring (the device is reset). */
+static void
+vring_clear(struct avq_vring *vr)
+{
+	uint16_t i;
+
+	memset(vr->desc, 0, AVQ_DESC_AREA_SIZE(vr->size));
+	memset(vr->avail, 0, AVQ_AVAIL_AREA_SIZE(vr->size));
+	memset(vr->used, 0, AVQ_USED_AREA_SIZE(vr->size));
+	vr->avail_idx = 0;
+	vr->last_used = 0;
+	vr->nfree = 0;
+	for (i = vr->size; i-- > 0;)
+		vr->free[vr->nfree++] = i;
+}
+
+static int
+vring_program(struct avq_port *p, struct avq_vring *vr, uint16_t qidx)
+{
+	struct rte_avq_vq_params vp;
+	uint64_t addr = 0, len = 0;
+	int ret;
+
+	memset(&vp, 0, sizeof(vp));
+	vp.size = vr->size;
+	vp.desc = vr->desc_iova;
+	vp.driver = vr->avail_iova;
+	vp.device = vr->used_iova;
+	/* RFC admin VQ: size, address, then VQ_ENABLE (the helper's order). */
+	ret = rte_avq_vq_setup(p->aq, p->id, qidx, &vp);
+	if (ret == 0)
+		ret = rte_avq_vq_notify_get(p->aq, p->id, qidx, &addr, &len);
+	if (ret != 0) {
+		AVQ_NET_LOG(ERR, p->name, "virtqueue %u set-up: %s", qidx,
+			    strerror(-ret));
+		return ret;
+	}
+	if (addr == 0 || len < sizeof(uint16_t)) {
+		AVQ_NET_LOG(ERR, p->name, "virtqueue %u: no usable notify area", qidx);
+		return -EPROTO;
+	}
+	/* Software transports: the notify area is memory of this process. */
+	vr->notify = (uint16_t *)(uintptr_t)addr;
+	vr->qidx = qidx;
+	vr->wake = p->t->ops->wake;
+	vr->wake_ctx = p->t->ctx;
+	return 0;
+}
+
+/* Publish the new avail->idx and ring the doorbell if the device wants. */
+static __rte_always_inline bool
+vring_publish(struct avq_vring *vr)
+{
+	uint16_t flags;
+
+	/* A1: pairs with the device's acquire load of avail->idx. */
+	__atomic_store_n(&vr->avail->idx, avq_to_le16(vr->avail_idx),
+			 __ATOMIC_RELEASE);
+	/* virtio 1.2, 2.7.10: a full fence between publishing avail->idx and
+	 * reading used->flags, so that a device going to sleep (it clears
+	 * NO_NOTIFY, then re-reads avail->idx) either sees our entries or
+	 * gets the doorbell. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	flags = avq_le16(__atomic_load_n(&vr->used->flags, __ATOMIC_RELAXED));
+	if (likely(flags & AVQ_USED_F_NO_NOTIFY))
+		return false;
+	/* N1: pairs with the device's exchange of the doorbell slot. */
+	__atomic_store_n(vr->notify, avq_to_le16(vr->qidx), __ATOMIC_RELEASE);
+	if (vr->wake != NULL)
+		vr->wake(vr->wake_ctx);
+	return true;
+}
+
+static __rte_always_inline uint16_t
+vring_used_idx(const struct avq_vring *vr)
+{
+	/* U1: pairs with the device's release store of used->idx. */
+	return avq_le16(__atomic_load_n(&vr->used->idx, __ATOMIC_ACQUIRE));
+}
+
+/* ---- Receive ---- */
+
+static uint16_t
+ring_size(const struct avq_port *p, uint16_t nb_desc)
+{
+	uint32_t n = p->ring_size != 0 ? p->ring_size : nb_desc;
+
+	if (n == 0)
+		n = AVQ_RING_DEFAULT;
+	n = rte_align32pow2(n);
+	n = RTE_MAX(n, AVQ_RING_MIN);
+	return (uint16_t)RTE_MIN(n, (uint32_t)p->max_vq_size);
+}
+
+int
+avq_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		   unsigned int socket, const struct rte_eth_rxconf *conf,
+		   struct rte_mempool *mp)
+{
+	struct avq_port *p = dev->data->dev_private;
+	uint16_t size = ring_size(p, nb_desc);
+	struct avq_rxq *q;
+	uint16_t room;
+	int ret;
+
+	RTE_SET_USED(conf);
+	room = rte_pktmbuf_data_room_size(mp);
+	if (room < RTE_PKTMBUF_HEADROOM + RTE_ETHER_MIN_LEN ||
+	    RTE_PKTMBUF_HEADROOM < AVQ_NET_HDR_LEN) {
+		AVQ_NET_LOG(ERR, p->name, "rx queue %u: mbufs of %u bytes (headroom %u) are too small",
+			    qid, room, RTE_PKTMBUF_HEADROOM);
+		return -EINVAL;
+	}
+	avq_rx_queue_release(dev, qid);
+	q = rte_zmalloc_socket("avq_rxq", sizeof(*q), RTE_CACHE_LINE_SIZE,
+			       (int)socket);
+	if (q == NULL)
+		return -ENOMEM;
+	q->sw = rte_zmalloc_socket("avq_rxq_sw", sizeof(*q->sw) * size,
+				   RTE_CACHE_LINE_SIZE, (int)socket);
+	ret = q->sw == NULL ? -ENOMEM :
+	      vring_alloc(&q->vr, "avq_rxq_ring", size, 0, (int)socket, NULL);
+	if (ret < 0) {
+		AVQ_NET_LOG(ERR, p->name, "rx queue %u: no memory for %u entries",
+			    qid, size);
+		rte_free(q->sw);
+		rte_free(q);
+		return ret;
+	}
+	q->mp = mp;
+	q->port = p;
+	q->queue_id = qid;
+	q->port_id = dev->data->port_id;
+	q->nb_desc = nb_desc;
+	dev->data->rx_queues[qid] = q;
+	return 0;
+}
+
+void
+avq_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct avq_rxq *q = dev->data->rx_queues[qid];
+
+	if (q == NULL)
+		return;
+	avq_rxq_stop(q);
+	vring_free(&q->vr);
+	rte_free(q->sw);
+	rte_free(q);
+	dev->data->rx_queues[qid] = NULL;
+}
+
+int
+avq_rxq_start(struct avq_port *p, struct avq_rxq *q)
+{
+	const struct rte_eth_rxmode *rx = &p->eth->data->dev_conf.rxmode;
+
+	vring_clear(&q->vr);
+	q->scatter = (rx->offloads & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
+	return vring_program(p, &q->vr, (uint16_t)(2 * q->queue_id));
+}
+
+void
+avq_rxq_stop(struct avq_rxq *q)
+{
+	uint16_t i;
+
+	for (i = 0; i < q->vr.size; i++) {
+		if (q->sw[i] != NULL)
+			rte_pktmbuf_free(q->sw[i]);
+		q->sw[i] = NULL;
+	}
+}
+
+/* Post up to @p n fresh buffers; false if the pool ran dry. */
+static __rte_always_inline bool
+rxq_post(struct avq_rxq *q, uint16_t n)
+{
+	struct avq_vring *vr = &q->vr;
+	struct rte_mbuf *m[AVQ_RX_REFILL];
+	struct avq_desc *d;
+	uint16_t i, id;
+
+	if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, m, n) != 0)) {
+		q->nombuf += n;
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		id = vr->free[--vr->nfree];
+		q->sw[id] = m[i];
+		d = &vr->desc[id];
+		/* The device writes the header into the headroom's last 12
+		 * bytes, the frame from the data offset on. */
+		d->addr = avq_to_le64(m[i]->buf_iova + RTE_PKTMBUF_HEADROOM -
+				      AVQ_NET_HDR_LEN);
+		d->len = avq_to_le32(m[i]->buf_len - RTE_PKTMBUF_HEADROOM +
+				     AVQ_NET_HDR_LEN);
+		d->flags = avq_to_le16(AVQ_DESC_F_WRITE);
+		vr->avail->ring[vr->avail_idx & vr->mask] = avq_to_le16(id);
+		vr->avail_idx++;
+	}
+	return true;
+}
+
+void
+avq_rxq_refill(struct avq_rxq *q)
+{
+	uint16_t posted = 0, n;
+
+	while (q->vr.nfree > 0) {
+		n = RTE_MIN(q->vr.nfree, (uint16_t)AVQ_RX_REFILL);
+		if (!rxq_post(q, n))
+			break;
+		posted += n;
+	}
+	if (posted > 0 && vring_publish(&q->vr))
+		q->kicks++;
+}
+
+/* Take used entry @p k (after last_used) off the ring: its mbuf, or NULL
+ * for an id that was not posted (counted). */
+static __rte_always_inline struct rte_mbuf *
+rxq_take(struct avq_rxq *q, uint32_t *len)
+{
+	struct avq_vring *vr = &q->vr;
+	const struct avq_used_elem *e = &vr->used->ring[vr->last_used & vr->mask];
+	uint32_t id = avq_le32(e->id);
+	struct rte_mbuf *m;
+
+	*len = avq_le32(e->len);
+	vr->last_used++;
+	if (unlikely(id >= vr->size || q->sw[id] == NULL)) {
+		q->errors++;
+		return NULL;
+	}
+	m = q->sw[id];
+	q->sw[id] = NULL;
+	vr->free[vr->nfree++] = (uint16_t)id;
+	return m;
+}
+
+/* num_buffers of the frame at the next used entry, 0 if unreadable. */
+static __rte_always_inline uint16_t
+rxq_peek_nb(const struct avq_rxq *q)
+{
+	const struct avq_vring *vr = &q->vr;
+	const struct avq_used_elem *e = &vr->used->ring[vr->last_used & vr->mask];
+	uint32_t id = avq_le32(e->id);
+	const struct avq_net_hdr *h;
+	const struct rte_mbuf *m;
+
+	if (unlikely(id >= vr->size || q->sw[id] == NULL))
+		return 1;	/* rxq_take() counts it */
+	m = q->sw[id];
+	h = (const struct avq_net_hdr *)((const uint8_t *)m->buf_addr +
+					 RTE_PKTMBUF_HEADROOM - AVQ_NET_HDR_LEN);
+	return avq_le16(h->num_buffers);
+}
+
+uint16_t
+avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct avq_rxq *q = rxq;
+	struct avq_vring *vr = &q->vr;
+	struct rte_mbuf *m, *seg, *prev;
+	uint16_t used, nb, k, got = 0;
+	uint32_t len, max;
+	uint64_t bytes = 0;
+	bool bad;
+
+	used = vring_used_idx(vr);
+	while (got < n && vr->last_used != used) {
+		nb = rxq_peek_nb(q);
+		if (unlikely(nb != 1)) {
+			/* A merged frame: all its entries, or wait for them. */
+			if (nb == 0 || nb > vr->size) {
+				m = rxq_take(q, &len);
+				if (m != NULL)
+					rte_pktmbuf_free(m);
+				q->errors++;
+				continue;
+			}
+			if ((uint16_t)(used - vr->last_used) < nb)
+				break;
+		}
+		m = rxq_take(q, &len);
+		if (unlikely(m == NULL))
+			continue;
+		max = m->buf_len - RTE_PKTMBUF_HEADROOM + AVQ_NET_HDR_LEN;
+		bad = len < AVQ_NET_HDR_LEN || len > max;
+		m->data_len = (uint16_t)(len - AVQ_NET_HDR_LEN);
+		m->pkt_len = m->data_len;
+		m->port = q->port_id;
+		prev = m;
+		for (k = 1; k < nb; k++) {
+			seg = rxq_take(q, &len);
+			if (unlikely(seg == NULL)) {
+				bad = true;
+				continue;
+			}
+			/* Later buffers hold frame bytes from their start. */
+			seg->data_off = RTE_PKTMBUF_HEADROOM - AVQ_NET_HDR_LEN;
+			if (len > max || len == 0)
+				bad = true;
+			seg->data_len = (uint16_t)len;
+			m->pkt_len += len;
+			m->nb_segs++;
+			prev->next = seg;
+			prev = seg;
+		}
+		if (unlikely(bad || (nb > 1 && !q->scatter))) {
+			rte_pktmbuf_free(m);
+			q->errors++;
+			continue;
+		}
+		bytes += m->pkt_len;
+		pkts[got++] = m;
+	}
+	q->packets += got;
+	q->bytes += bytes;
+	if (vr->nfree >= AVQ_RX_REFILL)
+		avq_rxq_refill(q);
+	return got;
+}
+
+/* ---- Transmit ---- */
+
+int
+avq_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		   unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	struct avq_port *p = dev->data->dev_private;
+	uint16_t size = ring_size(p, nb_desc);
+	struct avq_txq *q;
+	void *hdrs = NULL;
+	int ret;
+
+	RTE_SET_USED(conf);
+	avq_tx_queue_release(dev, qid);
+	q = rte_zmalloc_socket("avq_txq", sizeof(*q), RTE_CACHE_LINE_SIZE,
+			       (int)socket);
+	if (q == NULL)
+		return -ENOMEM;
+	q->sw = rte_zmalloc_socket("avq_txq_sw", sizeof(*q->sw) * size,
+				   RTE_CACHE_LINE_SIZE, (int)socket);
+	q->next = rte_zmalloc_socket("avq_txq_next", sizeof(*q->next) * size,
+				     RTE_CACHE_LINE_SIZE, (int)socket);
+	q->ndesc = rte_zmalloc_socket("avq_txq_ndesc", size,
+				      RTE_CACHE_LINE_SIZE, (int)socket);
+	ret = q->sw == NULL || q->next == NULL || q->ndesc == NULL ? -ENOMEM :
+	      vring_alloc(&q->vr, "avq_txq_ring", size,
+			  (size_t)size * sizeof(struct avq_net_hdr),
+			  (int)socket, &hdrs);
+	if (ret < 0) {
+		AVQ_NET_LOG(ERR, p->name, "tx queue %u: no memory for %u entries",
+			    qid, size);
+		rte_free(q->sw);
+		rte_free(q->next);
+		rte_free(q->ndesc);
+		rte_free(q);
+		return ret;
+	}
+	/* Zeroed once: no offload is negotiated, every header stays 0. */
+	q->hdrs = hdrs;
+	q->hdrs_iova = q->vr.desc_iova +
+		       (uint64_t)((uint8_t *)hdrs - (uint8_t *)q->vr.mem);
+	q->port = p;
+	q->queue_id = qid;
+	q->nb_desc = nb_desc;
+	dev->data->tx_queues[qid] = q;
+	return 0;
+}
+
+void
+avq_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct avq_txq *q = dev->data->tx_queues[qid];
+
+	if (q == NULL)
+		return;
+	avq_txq_stop(q);
+	vring_free(&q->vr);
+	rte_free(q->sw);
+	rte_free(q->next);
+	rte_free(q->ndesc);
+	rte_free(q);
+	dev->data->tx_queues[qid] = NULL;
+}
+
+int
+avq_txq_start(struct avq_port *p, struct avq_txq *q)
+{
+	vring_clear(&q->vr);
+	memset(q->ndesc, 0, q->vr.size);
+	return vring_program(p, &q->vr, (uint16_t)(2 * q->queue_id + 1));
+}
+
+void
+avq_txq_stop(struct avq_txq *q)
+{
+	uint16_t i;
+
+	for (i = 0; i < q->vr.size; i++) {
+		if (q->sw[i] != NULL)
+			rte_pktmbuf_free(q->sw[i]);
+		q->sw[i] = NULL;
+	}
+}
+
+/* Take back every chain the device used; free their mbufs in bulk. */
+static void
+txq_reclaim(struct avq_txq *q)
+{
+	struct avq_vring *vr = &q->vr;
+	struct rte_mbuf *done[AVQ_BURST_MAX];
+	uint16_t used = vring_used_idx(vr), id, k, nd = 0;
+	uint32_t head;
+
+	while (vr->last_used != used) {
+		head = avq_le32(vr->used->ring[vr->last_used & vr->mask].id);
+		vr->last_used++;
+		if (unlikely(head >= vr->size || q->sw[head] == NULL)) {
+			q->errors++;
+			continue;
+		}
+		done[nd++] = q->sw[head];
+		q->sw[head] = NULL;
+		/* Our own record of the chain, not the table the device
+		 * could read: descriptors go back exactly as posted. */
+		id = (uint16_t)head;
+		for (k = 0; k < q->ndesc[head]; k++) {
+			vr->free[vr->nfree++] = id;
+			id = q->next[id];
+		}
+		q->ndesc[head] = 0;
+		if (nd == RTE_DIM(done)) {
+			rte_pktmbuf_free_bulk(done, nd);
+			nd = 0;
+		}
+	}
+	if (nd > 0)
+		rte_pktmbuf_free_bulk(done, nd);
+}
+
+static __rte_always_inline void
+tx_desc(struct avq_desc *d, uint64_t addr, uint32_t len, uint16_t flags,
+	uint16_t next)
+{
+	d->addr = avq_to_le64(addr);
+	d->len = avq_to_le32(len);
+	d->flags = avq_to_le16(flags);
+	d->next = avq_to_le16(next);
+}
+
+/* A frame in several descriptors: header from the table, then each
+ * segment. @p need descriptors are free. */
+static void
+tx_chain(struct avq_txq *q, struct rte_mbuf *m, uint16_t need)
+{
+	struct avq_vring *vr = &q->vr;
+	uint16_t head, id, prev;
+	struct rte_mbuf *seg;
+
+	head = vr->free[--vr->nfree];
+	tx_desc(&vr->desc[head], q->hdrs_iova + (uint64_t)head * AVQ_NET_HDR_LEN,
+		AVQ_NET_HDR_LEN, AVQ_DESC_F_NEXT, 0);
+	prev = head;
+	for (seg = m; seg != NULL; seg = seg->next) {
+		id = vr->free[--vr->nfree];
+		vr->desc[prev].next = avq_to_le16(id);
+		q->next[prev] = id;
+		tx_desc(&vr->desc[id], rte_mbuf_data_iova(seg), seg->data_len,
+			AVQ_DESC_F_NEXT, 0);
+		prev = id;
+	}
+	vr->desc[prev].flags = 0;
+	q->sw[head] = m;
+	q->ndesc[head] = (uint8_t)need;
+	vr->avail->ring[vr->avail_idx & vr->mask] = avq_to_le16(head);
+	vr->avail_idx++;
+}
+
+uint16_t
+avq_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct avq_txq *q = txq;
+	struct avq_vring *vr = &q->vr;
+	uint16_t i, need, id, sent = 0;
+	struct rte_mbuf *m;
+	uint64_t bytes = 0;
+	uint8_t *h;
+
+	if (vr->nfree < AVQ_TX_FREE_THRESH || vr->nfree < n)
+		txq_reclaim(q);
+	for (i = 0; i < n; i++) {
+		m = pkts[i];
+		if (likely(m->nb_segs == 1 && RTE_MBUF_DIRECT(m) &&
+			   rte_mbuf_refcnt_read(m) == 1 &&
+			   rte_pktmbuf_headroom(m) >= AVQ_NET_HDR_LEN &&
+			   m->data_len > 0)) {
+			if (unlikely(vr->nfree == 0)) {
+				txq_reclaim(q);
+				if (vr->nfree == 0)
+					break;
+			}
+			/* The header goes in front of the data, in the
+			 * headroom: one descriptor for the frame. */
+			h = rte_pktmbuf_mtod(m, uint8_t *) - AVQ_NET_HDR_LEN;
+			memset(h, 0, AVQ_NET_HDR_LEN);
+			id = vr->free[--vr->nfree];
+			tx_desc(&vr->desc[id],
+				rte_mbuf_data_iova(m) - AVQ_NET_HDR_LEN,
+				m->data_len + AVQ_NET_HDR_LEN, 0, 0);
+			q->sw[id] = m;
+			q->ndesc[id] = 1;
+			vr->avail->ring[vr->avail_idx & vr->mask] =
+				avq_to_le16(id);
+			vr->avail_idx++;
+			bytes += m->pkt_len;
+			sent++;
+			continue;
+		}
+		need = (uint16_t)(m->nb_segs + 1);
+		if (unlikely(need > AVQ_TX_MAX_DESC || need > vr->size ||
+			     m->pkt_len == 0)) {
+			/* The device could not gather it: dropped here. */
+			q->errors++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (unlikely(vr->nfree < need)) {
+			txq_reclaim(q);
+			if (vr->nfree < need)
+				break;
+		}
+		bytes += m->pkt_len;
+		tx_chain(q, m, need);
+		sent++;
+	}
+	if (likely(sent > 0)) {
+		q->packets += sent;
+		q->bytes += bytes;
+		if (vring_publish(vr))
+			q->kicks++;
+	}
+	return i;
+}
+
+uint16_t
+avq_dummy_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	RTE_SET_USED(q);
+	RTE_SET_USED(pkts);
+	RTE_SET_USED(n);
+	return 0;
+}
