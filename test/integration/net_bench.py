@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The avq authors
+"""net_avq against DPDK's vhost <-> virtio-user pair: an io-forward loop
+in one dpdk-testpmd, packets per second.
+
+  net_bench.py <build dir> [--runs N] [--seconds S] [--warmup W]
+               [--sizes 64,1500] [--only net_avq|vhost]
+               [--mgmt avq:sim0,cpu=0[,idle=poll...]] [--bursts N]
+
+Both loops run in ONE testpmd with -l 0-1 (lcore 0 main, lcore 1 the only
+forwarding lcore) and --no-huge, `--forward-mode=io`, `start tx_first`
+(one burst of 32 packets per port is what circulates; --bursts N: N):
+
+net_avq  two net_avq ports on one sim management device whose device
+         thread is pinned to CPU 0 (`-a avq:sim0,cpu=0 --vdev
+         net_avq0,mgmt=sim0 --vdev net_avq1,mgmt=sim0`); the device's
+         embedded switch connects them.
+vhost    DPDK's vhost PMD and virtio-user connected by a unix socket
+         (`--vdev net_vhost0,iface=<sock>,queues=1`, then at the prompt
+         `port attach net_virtio_user0,path=<sock>,queues=1` and `port
+         start 1`: virtio-user connects when probed and the vhost port
+         only listens once started, so it cannot be a second --vdev).
+
+After W seconds of warm-up, `show port stats all` twice, S seconds
+apart: the second one's Rx-pps/Tx-pps are testpmd's averages over those S
+seconds. The figure is the sum over the two ports of Rx-pps (packets the
+forwarding lcore received and forwarded per second). Configurations run
+interleaved (run 1 of every configuration, then run 2, ...), each run a
+fresh testpmd, because the vhost loop is bistable on these machines
+(ENVIRONMENT.md). Prints the machine, every command line, and a table of
+medians, min and max per configuration and the ratio net_avq / vhost of
+the medians per packet size.
+
+Exit status: 0 when every configuration measured at least once (a failed
+run is reported, not fatal), 1 otherwise, 77 when dpdk-testpmd or the
+net_avq driver is missing.
+"""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+
+from common import (START_TIMEOUT, Failure, TestPmd, check, crash_lines,
+                    port_macs, port_stats, sanitizer_env)
+
+MBUFS = 8192		# 2176-byte mbufs: ~18 MB of the 512 MB
+MEM = 512
+
+
+def machine():
+    cpu = '?'
+    try:
+        with open('/proc/cpuinfo', encoding='ascii', errors='replace') as f:
+            for ln in f:
+                if ln.startswith('model name'):
+                    cpu = ln.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {'uname': ' '.join(platform.uname()), 'cpu': cpu,
+            'nproc': os.cpu_count(), 'load': os.getloadavg()}
+
+
+class Config:
+    def __init__(self, kind, size, drivers, sockdir, mgmt, bursts):
+        self.kind = kind
+        self.bursts = bursts
+        self.mgmt = mgmt
+        self.size = size
+        self.drivers = drivers
+        self.sock = os.path.join(sockdir, 'vhost-%d.sock' % size)
+        self.samples = []	# (rx Mpps, tx Mpps)
+        self.failures = []
+        self.cmdline = None
+        self.commands = None
+
+    def name(self):
+        return '%s %dB' % (self.kind, self.size)
+
+    def start(self, prefix, env):
+        app = ['-i', '--total-num-mbufs=%d' % MBUFS, '--forward-mode=io',
+               '--txpkts=%d' % self.size]
+        if self.kind == 'net_avq':
+            pmd = TestPmd(self.drivers, [self.mgmt], prefix, env,
+                          mem=MEM, eal_args=['--vdev', 'net_avq0,mgmt=sim0',
+                                             '--vdev', 'net_avq1,mgmt=sim0'],
+                          app_args=app, linebuf=True)
+            cmds = []
+        else:
+            if os.path.exists(self.sock):
+                os.unlink(self.sock)
+            pmd = TestPmd(None, [], prefix, env, mem=MEM,
+                          eal_args=['--vdev', 'net_vhost0,iface=%s,queues=1'
+                                    % self.sock],
+                          app_args=app, linebuf=True)
+            cmds = ['port attach net_virtio_user0,path=%s,queues=1'
+                    % self.sock, 'port start 1']
+        return pmd, cmds
+
+    def run(self, prefix, env, warmup, seconds):
+        pmd, setup = self.start(prefix, env)
+        # virtio-user first: closed after the vhost port, it writes to a
+        # socket the other end closed and dies of SIGPIPE.
+        teardown = ['port stop all', 'port close 1'] if setup else []
+        first = 'start tx_first' + (' %d' % self.bursts
+                                    if self.bursts > 1 else '')
+        cmds = setup + [first, '(%gs) show port stats all'
+                        % warmup, '(%gs) show port stats all' % seconds,
+                        'stop'] + teardown + ['quit']
+        self.cmdline = pmd.cmdline()
+        self.commands = cmds
+        try:
+            pmd.wait_for('testpmd> ', START_TIMEOUT)
+            for c in setup:
+                pmd.cmd(c)
+            out = pmd.cmd('show port summary all')
+            check(sorted(port_macs(out)) == [0, 1], 'want ports 0 and 1:\n'
+                  + pmd.out[-6000:])
+            out = pmd.cmd(first)
+            check('Not all ports were started' not in out,
+                  'start tx_first:\n' + pmd.out[-6000:])
+            pmd.drain(warmup)
+            pmd.cmd('show port stats all')
+            t0 = time.monotonic()
+            pmd.drain(seconds)
+            out = pmd.cmd('show port stats all')
+            t1 = time.monotonic()
+            st = port_stats(out)
+            check(sorted(st) == [0, 1], 'stats of ports %s:\n%s'
+                  % (sorted(st), out))
+            rx = sum(s.get('Rx-pps', 0) for s in st.values()) / 1e6
+            tx = sum(s.get('Tx-pps', 0) for s in st.values()) / 1e6
+            errs = sum(s.get('RX-errors', 0) + s.get('TX-errors', 0)
+                       for s in st.values())
+            pmd.cmd('stop')
+            for c in teardown:
+                pmd.cmd(c)
+            rc = pmd.quit()
+            bad = crash_lines(pmd.out)
+            check(rc == 0 and not bad, 'exit %s %s' % (rc, bad))
+            self.samples.append((rx, tx, errs, t1 - t0))
+        except Failure as e:
+            msg = str(e)
+            self.failures.append(msg[:2000])
+            print('  %s: FAILED: %s' % (self.name(), msg[:2000]))
+        finally:
+            pmd.kill()
+            if self.kind == 'vhost' and os.path.exists(self.sock):
+                os.unlink(self.sock)
+
+
+def med(v):
+    return statistics.median(v) if v else float('nan')
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('build')
+    ap.add_argument('--runs', type=int, default=5)
+    ap.add_argument('--seconds', type=float, default=5.0)
+    ap.add_argument('--warmup', type=float, default=2.0)
+    ap.add_argument('--sizes', default='64,1500')
+    ap.add_argument('--only', choices=['net_avq', 'vhost'])
+    ap.add_argument('--bursts', type=int, default=1,
+                    help='start tx_first N: N bursts of 32 frames per port '
+                    'circulate (default 1)')
+    ap.add_argument('--mgmt', default='avq:sim0,cpu=0',
+                    help='the management device devargs (-a) of the '
+                    'net_avq runs, e.g. avq:sim0,cpu=0,idle=poll')
+    args = ap.parse_args()
+    if shutil.which('dpdk-testpmd') is None or shutil.which('stdbuf') is None:
+        print('dpdk-testpmd or stdbuf not found: skipped')
+        return 77
+    drivers = os.path.abspath(os.path.join(args.build, 'drivers'))
+    kinds = ['net_avq', 'vhost'] if args.only is None else [args.only]
+    lib = os.path.join(drivers, 'librte_net_avq.so')
+    if 'net_avq' in kinds and not os.path.isfile(lib):
+        print('%s: not built: skipped' % lib)
+        return 77
+    env = sanitizer_env(lib) if 'net_avq' in kinds else dict(os.environ)
+    if 'LD_PRELOAD' in env:
+        print('note: a sanitizer build: the figures mean little')
+    sizes = [int(s) for s in args.sizes.split(',')]
+    sockdir = tempfile.mkdtemp(prefix='avq-netbench-')
+    configs = [Config(k, s, drivers, sockdir, args.mgmt, args.bursts)
+               for s in sizes for k in kinds]
+    m0 = machine()
+    n = 0
+    try:
+        for r in range(args.runs):
+            for c in configs:
+                n += 1
+                prefix = 'avq-nb-%d-%d' % (os.getpid(), n)
+                c.run(prefix, env, args.warmup, args.seconds)
+                if c.samples and len(c.samples) == r + 1:
+                    print('  run %d %-12s %7.2f Mpps rx %7.2f Mpps tx'
+                          % (r + 1, c.name(), c.samples[-1][0],
+                             c.samples[-1][1]), flush=True)
+    finally:
+        shutil.rmtree(sockdir, ignore_errors=True)
+    m1 = machine()
+
+    print()
+    print('machine   %s' % m0['uname'])
+    print('cpu       %s, nproc %s' % (m0['cpu'], m0['nproc']))
+    print('load      %.2f %.2f %.2f before, %.2f %.2f %.2f after'
+          % (m0['load'] + m1['load']))
+    print('runs      %d interleaved, %gs warm-up, %gs measured each'
+          % (args.runs, args.warmup, args.seconds))
+    for c in configs:
+        print('command   %s:' % c.name())
+        print('            %s' % (c.cmdline or '(not run)').replace(
+            os.path.basename(sockdir), '<tmp>'))
+        for cmd in c.commands or []:
+            print('            testpmd> %s' % cmd.replace(
+                os.path.basename(sockdir), '<tmp>'))
+    print()
+    print('%-14s %5s %10s %10s %10s %10s %6s' % ('config', 'runs',
+                                                 'rx Mpps', 'min', 'max',
+                                                 'tx Mpps', 'errors'))
+    for c in configs:
+        rx = [s[0] for s in c.samples]
+        tx = [s[1] for s in c.samples]
+        print('%-14s %5d %10.2f %10.2f %10.2f %10.2f %6d'
+              % (c.name(), len(rx), med(rx), min(rx, default=float('nan')),
+                 max(rx, default=float('nan')), med(tx),
+                 sum(s[2] for s in c.samples)))
+    if len(kinds) == 2:
+        for s in sizes:
+            a = [c for c in configs if c.kind == 'net_avq' and c.size == s][0]
+            v = [c for c in configs if c.kind == 'vhost' and c.size == s][0]
+            ra = med([x[0] for x in a.samples])
+            rv = med([x[0] for x in v.samples])
+            ratio = ra / rv if rv and rv == rv and ra == ra else float('nan')
+            print('ratio net_avq / vhost, %4d B: %.2f' % (s, ratio))
+    failed = [c for c in configs if not c.samples]
+    for c in configs:
+        for f in c.failures:
+            print('%s: a run failed: %s' % (c.name(), f.split('\n')[0]))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
