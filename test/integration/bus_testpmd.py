@@ -30,6 +30,9 @@ from common import (EXIT_TIMEOUT, PROMPT, START_TIMEOUT, Failure, TestPmd,
 MAC_RX = re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$')
 
 
+# Whether the net_avq PMD was built next to the bus (set in main()).
+NET_AVQ = False
+
 def hex_field(d, key, where):
     v = d.get(key)
     check(isinstance(v, str) and re.match(r'^0x[0-9a-fA-F]+$', v),
@@ -82,6 +85,12 @@ def check_good_run(pmd):
               '%s: driver %r' % (n, v.get('driver')))
         status = int_field(v, 'status', where)
         check(isinstance(v.get('status_str'), str), '%s: %r' % (n, v))
+        if v.get('class') == 'net' and NET_AVQ:
+            # net_avq is in the -d directory: it probed the device and
+            # testpmd started it as a port.
+            check(v['driver'] == 'net_avq_bus' and
+                  'DRIVER_OK' in v['status_str'],
+                  '%s: not a started net_avq port: %r' % (n, v))
         if v['driver'] == 'none':
             # Unbound: nobody touched it since VDEV_CREATE.
             check(status == 0 and v['status_str'] == 'RESET',
@@ -177,6 +186,8 @@ def main():
         if shutil.which(prog) is None:
             print('%s not found: skipped' % prog)
             return 77
+    global NET_AVQ
+    NET_AVQ = os.path.isfile(os.path.join(drivers, 'librte_net_avq.so'))
     lib = os.path.join(drivers, 'librte_bus_avq.so')
     if not os.path.isfile(lib):
         print('FAILED: %s: not built' % lib)
