@@ -149,6 +149,7 @@ struct st_conf {
 	unsigned int n_ctl;	/* rte_avq_exec() calls of a control thread */
 	unsigned int max_batch;
 	unsigned int wait_pct;	/* submissions with RTE_AVQ_F_WAIT */
+	unsigned int exec_pct;	/* lcore commands run by rte_avq_exec() */
 	bool check_model;	/* else only state-independent predictions */
 	unsigned int allowed;	/* ST_S_* */
 	void (*hook)(struct st_ctx *x, unsigned int phase);
@@ -1053,6 +1054,26 @@ st_batch(struct st_worker *w, unsigned int count)
 	return st_batch_end(w, &b);
 }
 
+/* One synchronous command of the lcore's own devices, checked like a
+ * callback (with a sync queue it may take it, or the ring queue when its
+ * device has commands in flight). */
+static int
+st_exec(struct st_worker *w)
+{
+	struct st_ctx *x = w->x;
+	uint8_t out[ST_OUT_MAX], ack = 0;
+	struct rte_avq_cmd c;
+	struct st_rec *r;
+	uint32_t in_len = 0;
+	int ret;
+
+	r = st_next(w, &c, out, NULL);
+	ret = rte_avq_exec(x->e, &c, &ack, &in_len);
+	__atomic_fetch_add(&x->submitted, 1, __ATOMIC_RELAXED);
+	st_cb(r, ret, ack, in_len);
+	return ret == 0 || ret == -ETIMEDOUT || ret == -ECANCELED ? 0 : ret;
+}
+
 /* Poll until every submitter is done and everything was delivered. */
 static int
 st_drain(struct st_ctx *x)
@@ -1097,7 +1118,10 @@ st_work(struct st_worker *w)
 			x->c.hook(x, ++phase);
 			next_hook += x->c.hook_every;
 		}
-		if (st_rand_n(w, 4) == 0) {
+		if (x->c.exec_pct != 0 &&
+		    st_rand_n(w, 100) < x->c.exec_pct) {
+			ret = st_exec(w);
+		} else if (st_rand_n(w, 4) == 0) {
 			count = 1 + st_rand_n(w, x->c.max_batch);
 			ret = st_batch(w, RTE_MIN(count, w->n - w->nrec));
 		} else {
@@ -1238,8 +1262,8 @@ st_seed(void)
 	return v != 0 ? v : 1;
 }
 
-/* Device (engine_aqs + 1 queues) with the engine on the first ones and a
- * control queue on the last. */
+/* Device (engine_aqs + 1 queues, + 1 for a sync queue) with the engine on
+ * the first ones and a control queue on the last. */
 static int
 st_setup(struct st_ctx *x, uint16_t engine_aqs,
 	 const struct rte_avq_engine_conf *conf_in)
@@ -1250,7 +1274,7 @@ st_setup(struct st_ctx *x, uint16_t engine_aqs,
 	memset(x, 0, sizeof(*x));
 	x->seed = st_seed();
 	avq_fx_params(&p);
-	p.num_aqs = engine_aqs + 1;
+	p.num_aqs = engine_aqs + 1 + (conf.sync_queue != 0 ? 1 : 0);
 	x->max_vq = p.max_vq_size;
 	if (avq_fx_setup(&x->fx, &p) < 0)
 		return -1;
@@ -1264,7 +1288,7 @@ st_setup(struct st_ctx *x, uint16_t engine_aqs,
 		fprintf(stderr, "engine create failed: %d\n", rte_errno);
 		return -1;
 	}
-	x->fx.aq = rte_avq_aq_create(&x->fx.t, engine_aqs, 0, SOCKET_ID_ANY);
+	x->fx.aq = rte_avq_aq_create(&x->fx.t, p.num_aqs - 1, 0, SOCKET_ID_ANY);
 	if (x->fx.aq == NULL) {
 		fprintf(stderr, "control queue create failed: %d\n", rte_errno);
 		return -1;
@@ -1663,6 +1687,47 @@ test_engine_stress_reorder(void)
 	return st_test(2, &conf, reorder_body);
 }
 REGISTER_AVQ_TEST(engine_stress_reorder_autotest, test_engine_stress_reorder);
+
+/* ---- 2b. with a sync queue: execs mixed in, on the same devices ---- */
+
+static int
+sync_body(struct st_ctx *x)
+{
+	x->c = st_model_conf;
+	x->c.n = 12000;
+	/* Every fourth command synchronous: it takes the sync queue when
+	 * its device is idle, the ring queue behind its own commands
+	 * otherwise; the model checks the order either way. */
+	static struct rte_avq_dev_trace_entry te[RTE_AVQ_DEV_TRACE_LEN];
+	uint16_t sync_aq = rte_avq_engine_num_aqs(x->e);
+	int n, k, on_sync = 0;
+
+	x->c = st_model_conf;
+	x->c.n = 12000;
+	/* Every fourth command synchronous: it takes the sync queue when
+	 * its device is idle, the ring queue behind its own commands
+	 * otherwise; the model checks the order either way. */
+	x->c.exec_pct = 25;
+	TEST_ASSERT_SUCCESS(st_model_run(x, "engine_stress_sync", 2, NULL), "");
+	/* The workload's tail went through both kinds of queue. */
+	n = avq_fx_trace(&x->fx, 0, te, RTE_DIM(te));
+	for (k = 0; k < n; k++)
+		on_sync += te[k].aq == sync_aq;
+	TEST_ASSERT(on_sync > 1, "%d of the last %d commands on the sync queue",
+		    on_sync, n);
+	return TEST_SUCCESS;
+}
+
+static int
+test_engine_stress_sync(void)
+{
+	struct rte_avq_engine_conf conf = { .ring_size = 32,
+					    .timeout_us = ST_LONG_TMO_US,
+					    .sync_queue = 1 };
+
+	return st_test(2, &conf, sync_body);
+}
+REGISTER_AVQ_TEST(engine_stress_sync_autotest, test_engine_stress_sync);
 
 /* ---- 3. engine resets with both lcores submitting ---- */
 

@@ -8,7 +8,8 @@
  *
  *   avq-bench -l 0-1 --no-huge --no-pci -- [--quick] [--json FILE]
  *             [--aqs N] [--iters N] [--cmds N] [--duration MS]
- *             [--idle MS] [--reps N] [--rounds N]
+ *             [--idle MS] [--reps N] [--rounds N] [--no-sync-queue]
+ *             [--only SECTIONS] [--profile]
  *
  * The software management device (transport sim) runs its thread pinned
  * to the core of the second lcore; the main lcore submits. The program
@@ -50,6 +51,12 @@ bench_idle_str(enum rte_avq_dev_idle idle)
 	}
 }
 
+bool
+bench_want(char sec)
+{
+	return opts.only == NULL || strchr(opts.only, sec) != NULL;
+}
+
 /* ---- Options ---- */
 
 static void
@@ -57,6 +64,7 @@ opts_defaults(bool quick)
 {
 	opts.quick = quick;
 	opts.aqs = 2;
+	opts.sync_queue = true;
 	opts.iters = quick ? 20000 : 200000;
 	opts.cmds = quick ? 32768 : 262144;
 	opts.duration_ms = quick ? 200 : 1000;
@@ -89,7 +97,8 @@ usage(void)
 	fprintf(stderr,
 		"usage: avq-bench <EAL args, 2 lcores> -- [--quick] [--json FILE]\n"
 		"         [--aqs N] [--iters N] [--cmds N] [--duration MS]\n"
-		"         [--idle MS] [--reps N] [--rounds N]\n"
+		"         [--idle MS] [--reps N] [--rounds N] [--only SECS] [--profile]\n"
+		"         [--no-sync-queue]\n"
 		"  --quick      short run (the perf-tests entry)\n"
 		"  --json FILE  write the rows as JSON too\n"
 		"  --aqs        admin queues the engine uses (default 2)\n"
@@ -98,7 +107,13 @@ usage(void)
 		"  --duration   ms per one-vs-two-lcore row\n"
 		"  --idle       ms of the idle-CPU window\n"
 		"  --reps       repetitions of each memory-table measurement\n"
-		"  --rounds     cache-line round trips\n");
+		"  --rounds     cache-line round trips\n"
+		"  --only       sections to run, e.g. 'rab' (r = the ref rows;\n"
+		"               default all; for profiling)\n"
+		"  --profile    for valgrind: the device (ADAPTIVE instead of POLL)\n"
+		"               and waiting submitters give the core away; not timings\n"
+		"  --no-sync-queue  engine without its sync queue (rte_avq_exec()\n"
+		"               through the ring queues, as before it existed)\n");
 }
 
 static int
@@ -114,6 +129,9 @@ parse_args(int argc, char **argv)
 		{ "idle", required_argument, NULL, 'l' },
 		{ "reps", required_argument, NULL, 'r' },
 		{ "rounds", required_argument, NULL, 'p' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "profile", no_argument, NULL, 'P' },
+		{ "no-sync-queue", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -158,10 +176,28 @@ parse_args(int argc, char **argv)
 			ret = opt_u32("rounds", optarg, 1000, 100000000,
 				      &opts.rounds);
 			break;
+		case 'P':
+			opts.profile = true;
+			break;
+		case 'S':
+			opts.sync_queue = false;
+			break;
+		case 'o':
+			if (optarg[strspn(optarg, "rabcde")] != '\0') {
+				fprintf(stderr, "avq-bench: --only: letters of 'rabcde'\n");
+				ret = -EINVAL;
+			}
+			opts.only = optarg;
+			break;
 		default:
 			usage();
 			return -EINVAL;
 		}
+	}
+	if (ret == 0 && opts.sync_queue && opts.aqs >= RTE_AVQ_DEV_MAX_AQS) {
+		fprintf(stderr, "avq-bench: --aqs: at most %u with the sync queue\n",
+			RTE_AVQ_DEV_MAX_AQS - 1);
+		ret = -EINVAL;
 	}
 	if (ret == 0 && optind < argc) {
 		fprintf(stderr, "avq-bench: unexpected argument '%s'\n",
@@ -232,7 +268,8 @@ env_open(struct bench_env *env, enum rte_avq_dev_idle idle)
 	snprintf(p.name, sizeof(p.name), "bench-%s", bench_idle_str(idle));
 	p.idle = idle;
 	p.cpu = (int)rte_lcore_to_cpu_id(bench_worker_lcore);
-	p.num_aqs = opts.aqs;
+	/* One more for the engine's sync queue. */
+	p.num_aqs = opts.aqs + (opts.sync_queue ? 1 : 0);
 	p.max_aq_size = BENCH_AQ_SIZE;
 	env->dev = rte_avq_dev_create(&p);
 	if (env->dev == NULL) {
@@ -287,6 +324,9 @@ env_engine(struct bench_env *env)
 		.transport = &env->t,
 		.num_aqs = opts.aqs,
 		.max_out = BENCH_MAX_OUT,
+		.sync_queue = opts.sync_queue ? 1 : 0,
+		/* Under valgrind (--profile) a round trip may take seconds. */
+		.timeout_us = opts.profile ? 60000000 : 0,
 		.socket = SOCKET_ID_ANY,
 	};
 
@@ -310,25 +350,29 @@ run_poll(void)
 	struct bench_env env;
 	int ret;
 
-	ret = env_open(&env, RTE_AVQ_DEV_IDLE_POLL);
+	/* Under valgrind threads run one at a time: a spin without a
+	 * pause instruction holds the only virtual CPU for a whole slice. */
+	ret = env_open(&env, opts.profile ? RTE_AVQ_DEV_IDLE_ADAPTIVE :
+		       RTE_AVQ_DEV_IDLE_POLL);
 	if (ret < 0)
 		return ret;
-	ret = bench_ref_sync(&env);
+	if (bench_want('a'))
+		ret = bench_ref_sync(&env);
 	if (ret == 0)
 		ret = env_engine(&env);
-	if (ret == 0)
+	if (ret == 0 && bench_want('a'))
 		ret = bench_sync(&env, "a", "a.sync.engine",
 				 "sync, engine rte_avq_exec", opts.iters);
-	if (ret == 0)
+	if (ret == 0 && bench_want('b'))
 		ret = bench_async(&env);
-	if (ret == 0)
+	if (ret == 0 && bench_want('c'))
 		ret = bench_lcores(&env);
-	if (ret == 0)
+	if (ret == 0 && bench_want('d'))
 		ret = bench_mmu(&env);
-	if (ret == 0)
+	if (ret == 0 && bench_want('e'))
 		ret = bench_sync(&env, "e", "e.sync.POLL",
 				 "sync rte_avq_exec, idle=POLL", opts.iters);
-	if (ret == 0)
+	if (ret == 0 && bench_want('e'))
 		ret = bench_idle_cpu(&env);
 	env_close(&env);
 	return ret;
@@ -345,12 +389,12 @@ run_adaptive(void)
 	if (ret < 0)
 		return ret;
 	ret = env_engine(&env);
-	if (ret == 0)
+	if (ret == 0 && bench_want('c'))
 		ret = bench_lcores(&env);
-	if (ret == 0)
+	if (ret == 0 && bench_want('e'))
 		ret = bench_sync(&env, "e", "e.sync.ADAPTIVE",
 				 "sync rte_avq_exec, idle=ADAPTIVE", opts.iters);
-	if (ret == 0)
+	if (ret == 0 && bench_want('e'))
 		ret = bench_idle_cpu(&env);
 	env_close(&env);
 	return ret;
@@ -363,6 +407,8 @@ run_block(void)
 	struct bench_env env;
 	int ret;
 
+	if (!bench_want('e'))
+		return 0;
 	ret = env_open(&env, RTE_AVQ_DEV_IDLE_BLOCK);
 	if (ret < 0)
 		return ret;
@@ -482,12 +528,14 @@ main(int argc, char **argv)
 		goto out;
 	}
 
-	ret = bench_cacheline();
-	if (ret == 0)
+	ret = 0;
+	if (bench_want('r'))
+		ret = bench_cacheline();
+	if (ret == 0 && bench_want('r'))
 		ret = bench_bare_ring();
 	if (ret == 0)
 		ret = run_poll();
-	if (ret == 0)
+	if (ret == 0 && (bench_want('c') || bench_want('e')))
 		ret = run_adaptive();
 	if (ret == 0)
 		ret = run_block();

@@ -44,6 +44,9 @@ struct bench_opts {
 	uint32_t idle_ms;	/**< idle CPU window */
 	uint32_t reps;		/**< repetitions of each (d) measurement */
 	uint32_t rounds;	/**< cache-line round trips */
+	const char *only;	/**< --only: sections to run, NULL: all */
+	bool profile;		/**< --profile: waits give the core away */
+	bool sync_queue;	/**< engine with a sync queue (default) */
 };
 
 /** One row of the table. Negative numbers mean "not applicable". */
@@ -75,6 +78,8 @@ extern const struct bench_opts *bench_opt;
 extern unsigned int bench_worker_lcore;	/**< the second lcore */
 extern unsigned int bench_errors;	/**< commands that failed */
 const char *bench_idle_str(enum rte_avq_dev_idle idle);
+/** Whether section @p sec ('r' = the ref rows, 'a'..'e') is to run. */
+bool bench_want(char sec);
 
 /* avq_bench_out.c */
 struct bench_row *bench_row_add(const char *sec, const char *key,

@@ -62,6 +62,17 @@ rate_row(struct bench_row *r, uint32_t n, uint64_t cycles)
 	r->rate = ns > 0 ? n * 1e9 / ns : -1;
 }
 
+/* Device thread time with work per command over a measurement: what the
+ * device side costs, for the async rows' notes. -1 if unknown. */
+static double
+dev_busy_per_cmd(const struct rte_avq_dev_stats *s0,
+		 const struct rte_avq_dev_stats *s1)
+{
+	uint64_t n = s1->commands - s0->commands;
+
+	return n != 0 ? (double)(s1->busy_ns - s0->busy_ns) / n : -1;
+}
+
 /* ---- (a) and (e): one command at a time ---- */
 
 int
@@ -81,9 +92,11 @@ bench_ref_sync(struct bench_env *env)
 		if (i == WARMUP)
 			t_all = bench_tsc();
 		t0 = bench_tsc();
+		/* Under valgrind (--profile) a round trip may take seconds. */
 		ret = rte_avq_aq_exec(env->aq, env->ids[0], AVQ_CLASS_FEAT,
 				      AVQ_FEAT_DEVICE_GET, NULL, 0, &f,
-				      sizeof(f), &res, 0);
+				      sizeof(f), &res,
+				      bench_opt->profile ? 60000000 : 0);
 		t1 = bench_tsc();
 		if (ret != 0 || res.ack != AVQ_ACK_OK || res.in_len != sizeof(f)) {
 			cmd_failed("rte_avq_aq_exec", ret, res.ack, res.in_len);
@@ -160,7 +173,10 @@ struct async_ctx {
 	struct rte_avq_engine *e;
 	uint64_t *lat;		/**< per command, or NULL */
 	uint64_t posted;	/**< submitter-local */
-	uint64_t done;		/**< delivered (atomic) */
+	/** Delivered, counted by the lcore that ran the callback ([0]: the
+	 * main lcore, [1]: the worker): each entry has one writer, so no
+	 * locked instruction per callback. */
+	uint64_t done[2];
 	uint64_t failed;	/**< delivered with an error (atomic) */
 	uint64_t seq;		/**< spreads commands over the devices */
 	bool yield;		/**< give the core away while waiting */
@@ -174,12 +190,15 @@ struct async_slot {
 	rte_le64_t in;
 };
 
+/* Which done[] entry the callbacks this lcore runs count in. */
+static RTE_DEFINE_PER_LCORE(unsigned int, cb_slot);
+
 static void
 async_cb(void *arg, int status, uint8_t ack, uint32_t in_len)
 {
 	struct async_slot *s = arg;
 	struct async_ctx *c = s->ctx;
-	uint64_t t = bench_tsc();
+	uint64_t t = bench_tsc(), *d;
 
 	if (status != 0 || ack != AVQ_ACK_OK || in_len != sizeof(s->in))
 		__atomic_fetch_add(&c->failed, 1, __ATOMIC_RELAXED);
@@ -188,18 +207,28 @@ async_cb(void *arg, int status, uint8_t ack, uint32_t in_len)
 	/* C3: pairs with the acquire load C4 in pipe_slot(): everything
 	 * about this slot is done before it can be reused. */
 	__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
-	/* C1: pairs with the acquire load C2 in async_wait(): the slot's
+	/* C1: pairs with the acquire loads C2 in async_done(): the slot's
 	 * latency is written before its reuse is allowed. */
-	__atomic_fetch_add(&c->done, 1, __ATOMIC_RELEASE);
+	d = &c->done[RTE_PER_LCORE(cb_slot)];
+	__atomic_store_n(d, *d + 1, __ATOMIC_RELEASE);
+}
+
+/* Callbacks delivered so far, by either lcore. */
+static inline uint64_t
+async_done(const struct async_ctx *c)
+{
+	/* C2: pairs with the release stores C1 in async_cb(). */
+	return __atomic_load_n(&c->done[0], __ATOMIC_ACQUIRE) +
+		__atomic_load_n(&c->done[1], __ATOMIC_ACQUIRE);
 }
 
 /* Poll until everything this submitter posted has been delivered. */
 static void
 async_wait(struct async_ctx *c)
 {
-	/* C2: pairs with the release add C1 in async_cb(). */
-	while (__atomic_load_n(&c->done, __ATOMIC_ACQUIRE) < c->posted) {
-		if (rte_avq_engine_poll(c->e, POLL_BUDGET) == 0 && c->yield)
+	while (async_done(c) < c->posted) {
+		if (rte_avq_engine_poll(c->e, POLL_BUDGET) == 0 &&
+		    (c->yield || bench_opt->profile))
 			sched_yield();
 	}
 }
@@ -270,7 +299,9 @@ pipe_slot(struct async_ctx *c, struct async_slot *slots)
 
 	/* C4: pairs with the release store C3 in async_cb(). */
 	while (__atomic_load_n(&s->busy, __ATOMIC_ACQUIRE))
-		rte_avq_engine_poll(c->e, POLL_BUDGET);
+		if (rte_avq_engine_poll(c->e, POLL_BUDGET) == 0 &&
+		    bench_opt->profile)
+			sched_yield();
 	return s;
 }
 
@@ -291,9 +322,7 @@ async_pipeline(struct async_ctx *c, const uint64_t *ids,
 	int ret = 0;
 
 	while (sent < n && ret == 0) {
-		/* C2 as in async_wait(). */
-		while (sent < n && c->posted + k -
-		       __atomic_load_n(&c->done, __ATOMIC_ACQUIRE) <= PIPE_WINDOW) {
+		while (sent < n && c->posted + k - async_done(c) <= PIPE_WINDOW) {
 			rte_avq_batch_begin(c->e, &b);
 			for (i = 0; i < k && sent < n; i++) {
 				s = pipe_slot(c, slots);
@@ -323,7 +352,9 @@ async_pipeline(struct async_ctx *c, const uint64_t *ids,
 				break;
 			}
 		}
-		rte_avq_engine_poll(c->e, POLL_BUDGET);
+		if (rte_avq_engine_poll(c->e, POLL_BUDGET) == 0 &&
+		    bench_opt->profile)
+			sched_yield();
 	}
 	async_wait(c);
 	return ret;
@@ -334,6 +365,7 @@ static int
 bench_pipeline(struct bench_env *env, uint64_t *lat)
 {
 	static const uint32_t ks[] = { 8, 32, 128 };
+	struct rte_avq_dev_stats d0, d1;
 	struct async_slot *slots;
 	char key[48], name[64];
 	struct async_ctx c;
@@ -355,19 +387,24 @@ bench_pipeline(struct bench_env *env, uint64_t *lat)
 				     &eagain);
 		if (ret < 0)
 			break;
+		rte_avq_dev_stats_get(env->dev, &d0);
 		t0 = bench_tsc();
 		ret = async_pipeline(&c, env->ids, slots, ks[ki], n, 0, &eagain);
 		if (ret < 0)
 			break;
+		t0 = bench_tsc() - t0;
+		rte_avq_dev_stats_get(env->dev, &d1);
 		snprintf(key, sizeof(key), "b.pipe.batch%u", ks[ki]);
 		snprintf(name, sizeof(name), "async pipelined, batches of %u",
 			 ks[ki]);
 		r = bench_row_add("b", key, name);
-		rate_row(r, n, bench_tsc() - t0);
+		rate_row(r, n, t0);
 		bench_percentiles(lat, n, r);
 		snprintf(r->note, sizeof(r->note),
 			 "up to %u in flight; device idle=%s; ring full %" PRIu64
-			 "x", PIPE_WINDOW, bench_idle_str(env->idle), eagain);
+			 "x; device busy %.0f ns/cmd", PIPE_WINDOW,
+			 bench_idle_str(env->idle), eagain,
+			 dev_busy_per_cmd(&d0, &d1));
 		if (c.failed != 0) {
 			cmd_failed("pipelined FEAT_DEVICE_GET", 0, 0, 0);
 			ret = -EIO;
@@ -381,6 +418,7 @@ int
 bench_async(struct bench_env *env)
 {
 	struct async_slot slots[BENCH_MAX_BATCH];
+	struct rte_avq_dev_stats d0, d1;
 	char key[48], name[64];
 	struct async_ctx c;
 	struct bench_row *r;
@@ -403,20 +441,24 @@ bench_async(struct bench_env *env)
 			ret = async_batch(&c, env->ids, slots, bs, 0, &eagain);
 		if (ret < 0)
 			break;
+		rte_avq_dev_stats_get(env->dev, &d0);
 		t0 = bench_tsc();
 		for (done = 0; done < n && ret == 0; done += bs)
 			ret = async_batch(&c, env->ids, slots, bs, done,
 					  &eagain);
 		if (ret < 0)
 			break;
+		t0 = bench_tsc() - t0;
+		rte_avq_dev_stats_get(env->dev, &d1);
 		snprintf(key, sizeof(key), "b.async.batch%u", bs);
 		snprintf(name, sizeof(name), "async, batches of %u", bs);
 		r = bench_row_add("b", key, name);
-		rate_row(r, n, bench_tsc() - t0);
+		rate_row(r, n, t0);
 		bench_percentiles(lat, n, r);
 		snprintf(r->note, sizeof(r->note),
 			 "device idle=%s; submit->callback; ring full %" PRIu64
-			 "x", bench_idle_str(env->idle), eagain);
+			 "x; device busy %.0f ns/cmd", bench_idle_str(env->idle),
+			 eagain, dev_busy_per_cmd(&d0, &d1));
 		if (c.failed != 0) {
 			cmd_failed("async FEAT_DEVICE_GET", 0, 0, 0);
 			ret = -EIO;
@@ -453,6 +495,8 @@ lcore_worker(void *arg)
 {
 	struct lcore_arg *a = arg;
 
+	/* Callbacks this lcore runs count in done[1]. */
+	RTE_PER_LCORE(cb_slot) = 1;
 	/* L3: pairs with the release store L4 in lcores_run(). */
 	while (!__atomic_load_n(&lc_go, __ATOMIC_ACQUIRE))
 		;
@@ -512,15 +556,16 @@ lcores_run(struct bench_env *env, unsigned int nlc, bool yield)
 		 nlc, nlc > 1 ? "s" : "", bench_idle_str(env->idle),
 		 yield ? ", yield" : "");
 	r = bench_row_add("c", key, name);
-	r->count = (double)(a[0].c.done + a[1].c.done);
+	r->count = (double)(async_done(&a[0].c) + async_done(&a[1].c));
 	r->time_ms = ns / 1e6;
 	r->rate = r->count * 1e9 / ns;
 	if (nlc > 1)
 		snprintf(r->note, sizeof(r->note),
 			 "lcore %u: %" PRIu64 ", lcore %u: %" PRIu64
 			 " (cpu %d shared with the device)",
-			 rte_get_main_lcore(), a[0].c.done, bench_worker_lcore,
-			 a[1].c.done, rte_lcore_to_cpu_id(bench_worker_lcore));
+			 rte_get_main_lcore(), async_done(&a[0].c),
+			 bench_worker_lcore, async_done(&a[1].c),
+			 rte_lcore_to_cpu_id(bench_worker_lcore));
 	else
 		snprintf(r->note, sizeof(r->note), "lcore %u only",
 			 rte_get_main_lcore());

@@ -177,11 +177,12 @@ bench_rows_print(const char *cmdline)
 	       (double)rte_get_tsc_hz() / 1e9,
 	       bench_opt->quick ? "quick" : "full");
 	printf("setup   : device thread pinned to cpu %d, submitter lcore %u "
-	       "(cpu %d); engine on %u AQ(s) of %u entries; command "
+	       "(cpu %d); engine on %u AQ(s) of %u entries%s; command "
 	       "FEAT_DEVICE_GET over %u managed devices\n",
 	       rte_lcore_to_cpu_id(bench_worker_lcore), rte_get_main_lcore(),
 	       rte_lcore_to_cpu_id(rte_get_main_lcore()), bench_opt->aqs,
-	       BENCH_AQ_SIZE, BENCH_NUM_VDEVS);
+	       BENCH_AQ_SIZE, bench_opt->sync_queue ?
+	       " + a sync queue of 2" : "", BENCH_NUM_VDEVS);
 	printf("\n%-5s %-50s %9s %9s %11s %9s %9s %9s  %s\n", "row", "case",
 	       "count", "time ms", "cmds/s", "p50 ns", "p99 ns", "p99.9 ns",
 	       "note");
@@ -275,9 +276,10 @@ bench_rows_json(const char *path, const char *cmdline)
 	json_str(f, cmdline);
 	fprintf(f, ",\n  \"build\": ");
 	json_str(f, AVQ_BENCH_BUILDTYPE);
-	fprintf(f, ",\n  \"quick\": %s,\n  \"aqs\": %u,\n  \"errors\": %u,\n"
-		"  \"rows\": [\n", bench_opt->quick ? "true" : "false",
-		bench_opt->aqs, bench_errors);
+	fprintf(f, ",\n  \"quick\": %s,\n  \"aqs\": %u,\n  \"sync_queue\": %s,\n"
+		"  \"errors\": %u,\n  \"rows\": [\n",
+		bench_opt->quick ? "true" : "false", bench_opt->aqs,
+		bench_opt->sync_queue ? "true" : "false", bench_errors);
 	n = rows_ordered(ord);
 	for (i = 0; i < n; i++) {
 		const struct bench_row *r = ord[i];

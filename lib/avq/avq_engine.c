@@ -23,8 +23,12 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_memcpy.h>
 #include <rte_memory.h>
 #include <rte_pause.h>
+#if defined(RTE_ARCH_X86)
+#include <cpuid.h>
+#endif
 
 #include "rte_avq_aq.h"
 #include "avq_engine_private.h"
@@ -91,11 +95,81 @@ avq_engine_stack_push(uint64_t *head, uint32_t *next, uint32_t idx)
 					      __ATOMIC_RELAXED));
 }
 
+unsigned int
+avq_engine_stack_pop_bulk(uint64_t *head, uint32_t *next, uint32_t lim,
+			  uint32_t *out, unsigned int n)
+{
+	uint64_t h, nh;
+	uint32_t x;
+	unsigned int k;
+
+	if (n == 0)
+		return 0;
+	/* S1 as in avq_engine_stack_pop(). */
+	h = __atomic_load_n(head, __ATOMIC_ACQUIRE);
+	for (;;) {
+		/* Walk n links from the top. If the head is unchanged at the
+		 * CAS, nobody popped or pushed meanwhile, so every link read
+		 * belonged to an element that stayed in the stack: the chain
+		 * is consistent. A link read while others moved elements may
+		 * be garbage: bounded by @p lim, and the CAS then fails.
+		 */
+		x = (uint32_t)h;
+		for (k = 0; k < n && x < lim; k++) {
+			out[k] = x;
+			x = __atomic_load_n(&next[x], __ATOMIC_RELAXED);
+		}
+		if (k == 0)
+			return 0;
+		if (x >= lim)
+			x = AE_STACK_EMPTY;
+		nh = ((h >> 32) + 1) << 32 | x;
+		/* S1 again on success and on failure. */
+		if (__atomic_compare_exchange_n(head, &h, nh, false,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_ACQUIRE))
+			return k;
+	}
+}
+
+void
+avq_engine_stack_push_bulk(uint64_t *head, uint32_t *next, const uint32_t *idx,
+			   unsigned int n)
+{
+	uint64_t h, nh;
+	unsigned int k;
+
+	if (n == 0)
+		return;
+	/* Link the elements among themselves once; only the last one's link
+	 * depends on the head. */
+	for (k = 0; k + 1 < n; k++)
+		__atomic_store_n(&next[idx[k]], idx[k + 1], __ATOMIC_RELAXED);
+	h = __atomic_load_n(head, __ATOMIC_RELAXED);
+	do {
+		__atomic_store_n(&next[idx[n - 1]], (uint32_t)h, __ATOMIC_RELAXED);
+		nh = ((h >> 32) + 1) << 32 | idx[0];
+		/* S2, as in avq_engine_stack_push(). */
+	} while (!__atomic_compare_exchange_n(head, &h, nh, false,
+					      __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
+}
+
 void
 avq_engine_slot_free(struct ae_queue *q, uint32_t s)
 {
 	__atomic_store_n(&q->slots[s].busy, 0, __ATOMIC_RELAXED);
 	avq_engine_stack_push(&q->free_head, q->slot_next, s);
+}
+
+void
+avq_engine_slots_free(struct ae_queue *q, const uint32_t *s, unsigned int n)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		__atomic_store_n(&q->slots[s[k]].busy, 0, __ATOMIC_RELAXED);
+	avq_engine_stack_push_bulk(&q->free_head, q->slot_next, s, n);
 }
 
 void
@@ -224,6 +298,7 @@ ae_queue_init_state(struct ae_queue *q)
 	q->cons = 0;
 	q->oldest = 0;
 	q->tmo_check = 0;
+	q->holds = 0;
 }
 
 static int
@@ -278,6 +353,10 @@ ae_queue_alloc(struct rte_avq_engine *e, struct ae_queue *q, uint16_t index)
 	q->size = e->size;
 	q->mask = e->size - 1;
 	q->nslots = e->size / 2;
+	/* A batch keeps at most a sixteenth of the slots from others
+	 * (none on small rings): whoever waits for room while a batch is
+	 * open still finds slots that come back. */
+	q->batch_cache = RTE_MIN((uint32_t)RTE_AVQ_BATCH_CACHE, q->nslots / 16);
 	/* Readable part (header + out-data) and writable part (ack +
 	 * in-data) on separate cache lines: the device's writes never share
 	 * a line with the next submitter's.
@@ -379,17 +458,22 @@ ae_conf_check(const struct rte_avq_engine_conf *conf, uint16_t *nq,
 	      uint16_t *size)
 {
 	const struct rte_avq_transport *t = conf->transport;
-	uint16_t offered, max;
+	uint16_t offered, max, sync;
 
 	if (!ae_transport_valid(t)) {
 		AVQ_LOG(ERR, "engine: transport missing or without the required ops");
 		return -EINVAL;
 	}
 	offered = t->ops->num_aqs != NULL ? t->ops->num_aqs(t->ctx) : 1;
-	*nq = conf->num_aqs != 0 ? conf->num_aqs : offered;
-	if (*nq == 0 || *nq > offered || *nq > RTE_AVQ_ENGINE_MAX_AQS) {
-		AVQ_LOG(ERR, "%s engine: %u admin queues requested, %u offered",
-			t->name != NULL ? t->name : "?", *nq, offered);
+	/* The sync queue is the one after the submission queues. */
+	sync = conf->sync_queue != 0 ? 1 : 0;
+	*nq = conf->num_aqs != 0 ? conf->num_aqs :
+		(uint16_t)(offered > sync ? offered - sync : 0);
+	if (*nq == 0 || *nq + sync > offered ||
+	    *nq > RTE_AVQ_ENGINE_MAX_AQS) {
+		AVQ_LOG(ERR, "%s engine: %u admin queues requested%s, %u offered",
+			t->name != NULL ? t->name : "?", *nq,
+			sync ? " plus a sync queue" : "", offered);
 		return -ERANGE;
 	}
 	max = t->ops->max_aq_size(t->ctx);
@@ -407,6 +491,23 @@ ae_conf_check(const struct rte_avq_engine_conf *conf, uint16_t *nq,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* PREFETCHW (CPUID 0x80000001, ECX bit 8): older CPUs may not decode it. */
+static bool
+ae_cpu_prefetchw(void)
+{
+#if defined(RTE_ARCH_X86)
+	unsigned int a, b, c, d;
+
+	if (__get_cpuid(0x80000000, &a, &b, &c, &d) == 0 || a < 0x80000001)
+		return false;
+	if (__get_cpuid(0x80000001, &a, &b, &c, &d) == 0)
+		return false;
+	return (c & (1u << 8)) != 0;
+#else
+	return false;
+#endif
 }
 
 struct rte_avq_engine *
@@ -439,6 +540,8 @@ rte_avq_engine_create(const struct rte_avq_engine_conf *conf)
 	e->max_out = conf->max_out != 0 ? conf->max_out : AE_DEF_MAX_BUF;
 	e->max_in = conf->max_in != 0 ? conf->max_in : AE_DEF_MAX_BUF;
 	e->hz = rte_get_timer_hz();
+	e->ns_mult = e->hz != 0 ?
+		(uint64_t)(((unsigned __int128)NS_PER_S << 32) / e->hz) : 0;
 	e->tmo_cycles = ae_us_to_cycles(conf->timeout_us != 0 ?
 					conf->timeout_us : AE_DEF_TIMEOUT_US);
 	e->socket = conf->socket;
@@ -468,13 +571,20 @@ rte_avq_engine_create(const struct rte_avq_engine_conf *conf)
 	}
 	e->req_head = 0;
 
+	e->prefetchw = ae_cpu_prefetchw();
 	for (i = 0; i < nq; i++) {
 		ret = ae_queue_alloc(e, &e->q[i], i);
 		if (ret < 0)
 			goto fail_queues;
 	}
-	AVQ_LOG(DEBUG, "%s engine: %u admin queues of %u entries, buffers %u/%u",
-		e->name, nq, size, e->max_out, e->max_in);
+	if (conf->sync_queue != 0) {
+		ret = avq_engine_sq_create(e, nq);
+		if (ret < 0)
+			goto fail_queues;
+	}
+	AVQ_LOG(DEBUG, "%s engine: %u admin queues of %u entries, buffers %u/%u%s",
+		e->name, nq, size, e->max_out, e->max_in,
+		e->sq != NULL ? ", a sync queue" : "");
 	return e;
 
 fail_queues:
@@ -534,6 +644,7 @@ rte_avq_engine_destroy(struct rte_avq_engine *e)
 	 */
 	__atomic_store_n(&e->state, AE_RESETTING, __ATOMIC_SEQ_CST);
 	ae_quiesce(e);
+	avq_engine_sq_free(e);
 	for (i = 0; i < e->nq; i++)
 		ae_queue_free(&e->q[i]);
 	rte_free(e->st);
@@ -564,6 +675,10 @@ rte_avq_engine_reset(struct rte_avq_engine *e)
 	/* The control path may wait here: submitters leave at once,
 	 * pollers after their current burst. */
 	ae_wait_outside(e);
+	/* An exec on the sync queue is not counted as inside: take the
+	 * queue from it (waits for the one in flight, if any, while the
+	 * device still runs). */
+	avq_engine_sq_block(e);
 	n = ae_quiesce(e);
 	for (i = 0; i < e->nq; i++) {
 		ae_queue_init_state(&e->q[i]);
@@ -571,11 +686,16 @@ rte_avq_engine_reset(struct rte_avq_engine *e)
 		if (r < 0 && ret == 0)
 			ret = r;
 	}
+
 	AVQ_LOG(DEBUG, "%s engine: reset, %u commands failed", e->name, n);
 	/* D4: release: the rebuilt rings and cells are visible to every
 	 * thread that enters afterwards (its SEQ_CST load in D1).
 	 */
 	__atomic_store_n(&e->state, AE_RUNNING, __ATOMIC_SEQ_CST);
+	/* Last: rte_avq_exec() takes the ordinary path until then. */
+	r = avq_engine_sq_reopen(e);
+	if (r < 0 && ret == 0)
+		ret = r;
 	return ret;
 }
 
@@ -594,13 +714,6 @@ rte_avq_engine_transport(const struct rte_avq_engine *e)
 /* ------------------------------------------------------------------ */
 /* Doorbells                                                           */
 /* ------------------------------------------------------------------ */
-
-static inline uint16_t *
-ae_avail_idx_p(struct ae_queue *q)
-{
-	/* The wire structures are packed; the field is naturally aligned. */
-	return RTE_PTR_ADD(q->avail, 2);
-}
 
 void
 avq_engine_queue_kick(struct ae_queue *q, bool force)
@@ -656,7 +769,8 @@ avq_engine_queue_of(struct rte_avq_engine *e, uint64_t device_id)
 	h ^= h >> 27;
 	h *= 0x94d049bb133111ebull;
 	h ^= h >> 31;
-	return &e->q[h % e->nq];
+	/* The top 32 bits scaled to [0, nq): no division per command. */
+	return &e->q[((h >> 32) * e->nq) >> 32];
 }
 
 /*
@@ -692,11 +806,16 @@ ae_reserve(struct ae_queue *q, uint32_t *pos)
 			p = np;
 			continue;
 		}
-		/* Relaxed: the position is ours by this CAS alone; the
-		 * acquire loads above already order our cell writes.
+		/* R2: SEQ_CST: the reservation is the submitter's half of
+		 * the handshake with the sync queue (Dekker with Y1 in
+		 * avq_engine_sync.c): we reserve, then read the queue's
+		 * word (Y2); an exec claims the word, then reads prod and
+		 * the cells. One of us sees the other. Otherwise the
+		 * position is ours by this CAS alone; the acquire loads
+		 * above already order our cell writes.
 		 */
 		if (__atomic_compare_exchange_n(&q->prod, &p, p + 1, false,
-						__ATOMIC_RELAXED,
+						__ATOMIC_SEQ_CST,
 						__ATOMIC_RELAXED)) {
 			*pos = p;
 			return 0;
@@ -709,12 +828,20 @@ ae_reserve(struct ae_queue *q, uint32_t *pos)
  * @p own is not published yet. Returns true when a doorbell decision is
  * needed (we published entries of other submitters, or ours without
  * F_NO_KICK).
+ *
+ * An entry held for the sync queue (AE_F_HOLD) stops the publication,
+ * unless the sync queue has let it go: then this call releases it (one
+ * per call), publishes it and stores its owner_out in place of its
+ * submitter, who left it pinned. Its pin then bounds avail->idx like
+ * ours (the guide, "Sync queue").
  */
 static bool
 ae_publish(struct ae_queue *q, uint32_t own, bool no_kick)
 {
 	uint16_t *idxp = ae_avail_idx_p(q);
-	uint32_t base, end;
+	uint32_t base, end, target = own, proxy = 0;
+	bool have_proxy = false, kick = false, helping = false, fenced = false;
+	struct ae_cell *c;
 	uint16_t idx;
 	uint64_t w;
 
@@ -723,38 +850,128 @@ ae_publish(struct ae_queue *q, uint32_t own, bool no_kick)
 	 */
 	idx = __atomic_load_n(idxp, __ATOMIC_RELAXED);
 	for (;;) {
-		/* Our cell pins its lap, so avail->idx lies within
-		 * (own - N, own + N) and the 16-bit index extends uniquely
-		 * to a 32-bit position.
+		/* The cell of @c target is pinned (ours, or the released
+		 * entry's), so avail->idx lies within (target - N,
+		 * target + N) and the 16-bit index extends uniquely to a
+		 * 32-bit position.
 		 */
-		base = own + (uint32_t)(int32_t)(int16_t)(uint16_t)(idx - (uint16_t)own);
-		if (ae_pos_diff(base, own) > 0)
-			return false;	/* a helper published ours */
+		base = target + (uint32_t)(int32_t)(int16_t)(uint16_t)(idx - (uint16_t)target);
+		if (!helping && ae_pos_diff(base, target) > 0)
+			break;	/* a helper published ours */
 		end = base;
 		while (ae_pos_diff(end, base) < (int32_t)q->size) {
+			c = &q->cells[end & q->mask];
 			/* P1: pairs with the stamp's release store (P0): the
 			 * ring entry, descriptors and buffer of that entry
 			 * happen before this load, hence before our release
 			 * CAS (P2) and the device's acquire of avail->idx.
 			 */
-			w = __atomic_load_n(&q->cells[end & q->mask].state,
-					    __ATOMIC_ACQUIRE);
+			w = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
 			if (AE_W_POS(w) != end)
 				break;
+			if (w & AE_F_HOLD) {
+				if (have_proxy ||
+				    !avq_engine_sq_released(q->e,
+					__atomic_load_n(&c->device_id,
+							__ATOMIC_RELAXED)))
+					break;
+				/* H5: acq_rel: one releaser; pairs with the
+				 * stamp (acquire) and with the publisher that
+				 * reads the cleared flag (P1).
+				 */
+				if (!__atomic_compare_exchange_n(&c->state, &w,
+						w & ~(uint64_t)AE_F_HOLD, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_RELAXED))
+					break;
+				__atomic_fetch_sub(&q->holds, 1, __ATOMIC_RELAXED);
+				proxy = end;
+				have_proxy = true;
+				if (ae_pos_diff(proxy, target) > 0)
+					target = proxy;
+			}
 			end++;
 		}
-		if (end == base)
-			return false;	/* an unstamped entry before ours */
+		if (end == base) {
+			if (helping || fenced)
+				break;
+			/* The head is not stamped: its submitter publishes
+			 * ours with its own, provided it sees our stamp.
+			 * P5: full fence, then look again: Dekker with its
+			 * stamp and its SEQ_CST CAS P2 then load P4, so
+			 * either we see its stamp now or it sees ours.
+			 */
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+			fenced = true;
+			idx = __atomic_load_n(idxp, __ATOMIC_RELAXED);
+			continue;
+		}
 		/* P2: pairs with the device's acquire load of avail->idx
 		 * (A2 in avq_dev_aq.c); with P0 -> P1 it makes every
 		 * published entry's writes visible to the device. Only ever
 		 * from the value just read: avail->idx never moves back.
+		 * SEQ_CST: the first half of the Dekker pair with P5.
 		 */
 		if (__atomic_compare_exchange_n(idxp, &idx, (uint16_t)end,
-						false, __ATOMIC_RELEASE,
-						__ATOMIC_RELAXED))
-			return !(no_kick && base == own && end == own + 1);
+						false, __ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED)) {
+			kick = kick || helping || have_proxy ||
+				!(no_kick && base == own && end == own + 1);
+			/* P4: SEQ_CST: a submitter that stamped the new head
+			 * while we scanned may have seen our entries not
+			 * stamped yet and left it to us (P5): publish it
+			 * too. Our own pin still bounds avail->idx.
+			 */
+			w = __atomic_load_n(&q->cells[end & q->mask].state,
+					    __ATOMIC_SEQ_CST);
+			if (AE_W_POS(w) != end)
+				break;
+			idx = (uint16_t)end;
+			helping = true;
+		}
 	}
+	if (have_proxy)
+		/* P3 for the released entry, which is published now (by
+		 * us, or by a helper: base passed it). */
+		__atomic_store_n(&q->cells[proxy & q->mask].owner_out, proxy,
+				 __ATOMIC_RELEASE);
+	return kick;
+}
+
+bool
+avq_engine_release_held(struct ae_queue *q)
+{
+	uint16_t idx = __atomic_load_n(ae_avail_idx_p(q), __ATOMIC_RELAXED);
+	uint32_t hi, base;
+	struct ae_cell *c;
+	uint64_t w;
+
+	/* The head of the queue: unpublished entries lie in
+	 * [avail->idx, prod), and prod is at most N ahead of it. */
+	hi = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
+	base = hi - (uint16_t)((uint16_t)hi - idx);
+	if (base == hi)
+		return false;
+	c = &q->cells[base & q->mask];
+	/* P1 (see ae_publish()). */
+	w = __atomic_load_n(&c->state, __ATOMIC_ACQUIRE);
+	if (AE_W_POS(w) != base || !(w & AE_F_HOLD))
+		return false;
+	if (!avq_engine_sq_released(q->e, __atomic_load_n(&c->device_id,
+							  __ATOMIC_RELAXED)))
+		return false;
+	/* H5 (see ae_publish()). Its submitter left it pinned: the winner
+	 * publishes it as if it were its own. */
+	if (!__atomic_compare_exchange_n(&c->state, &w,
+					 w & ~(uint64_t)AE_F_HOLD, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return false;
+	__atomic_fetch_sub(&q->holds, 1, __ATOMIC_RELAXED);
+	ae_publish(q, base, false);
+	avq_engine_queue_kick(q, false);
+	/* P3 on behalf of the submitter. */
+	__atomic_store_n(&c->owner_out, base, __ATOMIC_RELEASE);
+	return true;
 }
 
 /* Wait for room on @p q: announce what is posted, harvest, retry. */
@@ -792,9 +1009,73 @@ avq_engine_batch_flush(struct rte_avq_batch *b, uint16_t qi)
 	 */
 	ae_publish(q, p, false);
 	avq_engine_queue_kick(q, false);
-	/* P3 for the batch's last entry. */
-	__atomic_store_n(&q->cells[p & q->mask].owner_out, p, __ATOMIC_RELEASE);
+	/* P3 for the batch's last entry; a held one stays pinned for the
+	 * thread that releases it. */
+	if (!(b->held & (1u << qi)))
+		__atomic_store_n(&q->cells[p & q->mask].owner_out, p,
+				 __ATOMIC_RELEASE);
 	b->pinned &= ~(1u << qi);
+	b->held &= ~(1u << qi);
+	b->unpub[qi] = 0;
+}
+
+/* Entries of one queue a batch publishes at once: the device starts on
+ * them while the batch goes on (no doorbell: the end rings it). */
+#define AE_BATCH_PUBLISH	32
+
+/* A free slot of @p q: from the batch's cache (refilled by one CAS), or
+ * popped alone. Its buffer's line is prepared for our writes. */
+static inline uint32_t
+ae_slot_get(struct ae_queue *q, struct rte_avq_batch *b, uint16_t qi)
+{
+	uint32_t s;
+	unsigned int n, k;
+
+	if (b == NULL || q->batch_cache <= 1) {
+		s = avq_engine_stack_pop(&q->free_head, q->slot_next);
+		if (s != AE_STACK_EMPTY)
+			ae_prefetch_w(q->e, q->bufs + (size_t)s * q->buf_stride);
+		return s;
+	}
+	if (b->ncache[qi] == 0) {
+		n = avq_engine_stack_pop_bulk(&q->free_head, q->slot_next,
+					      q->nslots, b->cache[qi],
+					      q->batch_cache);
+		if (n == 0)
+			return AE_STACK_EMPTY;
+		/* Taken from the end: the first to use is the last one. */
+		for (k = 0; k < n; k++)
+			ae_prefetch_w(q->e, q->bufs + (size_t)b->cache[qi][k] *
+				      q->buf_stride);
+		b->ncache[qi] = (uint8_t)n;
+	}
+	return b->cache[qi][--b->ncache[qi]];
+}
+
+static inline void
+ae_slot_unget(struct ae_queue *q, struct rte_avq_batch *b, uint16_t qi,
+	      uint32_t s)
+{
+	if (b == NULL || q->batch_cache <= 1)
+		avq_engine_stack_push(&q->free_head, q->slot_next, s);
+	else
+		b->cache[qi][b->ncache[qi]++] = s;
+}
+
+void
+avq_engine_batch_uncache(struct rte_avq_batch *b)
+{
+	struct ae_queue *q;
+	uint16_t qi;
+
+	for (qi = 0; qi < b->e->nq; qi++) {
+		if (b->ncache[qi] == 0)
+			continue;
+		q = &b->e->q[qi];
+		avq_engine_stack_push_bulk(&q->free_head, q->slot_next,
+					   b->cache[qi], b->ncache[qi]);
+		b->ncache[qi] = 0;
+	}
 }
 
 int
@@ -803,8 +1084,10 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 		  struct rte_avq_batch *b)
 {
 	struct avq_cmd_hdr hdr;
+	struct ae_stats *st;
 	struct ae_queue *q;
 	struct ae_cell *c;
+	bool hold, sh;
 	uint8_t *buf;
 	uint32_t s, p;
 	uint64_t now;
@@ -813,25 +1096,36 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 
 	q = avq_engine_queue_of(e, cmd->device_id);
 	qi = (uint16_t)(q - e->q);
+	if (b != NULL) {
+		st = b->st;
+		sh = b->st_shared != 0;
+	} else {
+		st = ae_st(e, &sh);
+	}
 	for (;;) {
-		s = avq_engine_stack_pop(&q->free_head, q->slot_next);
+		s = ae_slot_get(q, b, qi);
 		if (s != AE_STACK_EMPTY) {
 			if (ae_reserve(q, &p) == 0)
 				break;
-			avq_engine_stack_push(&q->free_head, q->slot_next, s);
+			ae_slot_unget(q, b, qi, s);
 		}
 		if (!(flags & RTE_AVQ_F_WAIT)) {
-			AE_STAT_ADD(q, eagain, 1);
+			AE_STAT_ADD_ST(st, sh, eagain, 1);
 			return -EAGAIN;
 		}
 		/* What our own batch holds must reach the device, or the
-		 * room we wait for may be taken by our own entries. */
+		 * room we wait for may be taken by our own entries (its
+		 * cached slots go back too). */
 		if (b != NULL && (b->pinned & (1u << qi)))
 			avq_engine_batch_flush(b, qi);
+		if (b != NULL)
+			avq_engine_batch_uncache(b);
 		ret = avq_engine_wait_room(e, q);
 		if (ret < 0)
 			return ret;
 	}
+	/* Y2: after R2, see ae_reserve() and avq_engine_sq_must_hold(). */
+	hold = e->sq != NULL && ae_sq_must_hold(e, cmd->device_id);
 
 	/* The slot and the position are ours alone until the stamp. */
 	buf = q->bufs + (size_t)s * q->buf_stride;
@@ -840,7 +1134,7 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 	hdr.command = avq_to_le16(cmd->command);
 	memcpy(buf, &hdr, sizeof(hdr));
 	if (cmd->out_len > 0)
-		memcpy(buf + sizeof(hdr), cmd->out, cmd->out_len);
+		rte_memcpy(buf + sizeof(hdr), cmd->out, cmd->out_len);
 	/* Descriptors are pre-written per slot; only the lengths vary, and
 	 * only a changed one is stored: an unchanged line stays valid in
 	 * the device's cache (a store would steal it, costing the device a
@@ -854,7 +1148,8 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 	__atomic_store_n(&q->slots[s].busy, 1, __ATOMIC_RELAXED);
 
 	c = &q->cells[p & q->mask];
-	now = rte_get_timer_cycles();
+	/* One clock read per batch: deadlines need no better. */
+	now = b != NULL ? b->now : rte_get_timer_cycles();
 	c->slot = s;
 	/* Relaxed atomics: read by scans that may race with a later lap
 	 * (they re-check the state word before trusting the value).
@@ -866,30 +1161,53 @@ avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 	c->in = cmd->in;
 	c->in_len = cmd->in_len;
 	q->avail->ring[p & q->mask] = avq_to_le16((uint16_t)(2 * s));
+	/* The ring line a few entries on: its read for ownership overlaps
+	 * with the commands before it. */
+	ae_prefetch_w(e, &q->avail->ring[(p + 16) & q->mask]);
+	if (hold)
+		/* Before the stamp: a poller that sees the stamp sees the
+		 * count (its peek is only a hint anyway). */
+		__atomic_fetch_add(&q->holds, 1, __ATOMIC_RELAXED);
 	/* P0: the stamp; pairs with the acquire loads P1 of publishers and
 	 * with every acquire/SEQ_CST load of the state on the completion
 	 * side (they read the cell's fields after it).
 	 */
-	__atomic_store_n(&c->state, AE_W(p, AE_ST_POSTED), __ATOMIC_RELEASE);
-	AE_STAT_ADD(q, submitted, 1);
-
+	__atomic_store_n(&c->state, AE_W(p, AE_ST_POSTED |
+					 (hold ? AE_F_HOLD : 0)),
+			 __ATOMIC_RELEASE);
 	if (b != NULL) {
-		/* Deferred: the batch publishes once, at its end. Only its
-		 * last entry per queue stays pinned for that publication. */
-		if (b->pinned & (1u << qi))
+		/* Deferred: the batch publishes at its end (and every
+		 * AE_BATCH_PUBLISH entries). Only its last entry per queue
+		 * stays pinned for that publication; a held entry stays
+		 * pinned for whoever releases it. */
+		if ((b->pinned & (1u << qi)) && !(b->held & (1u << qi)))
 			/* P3 for the entry this one follows. */
 			__atomic_store_n(&q->cells[b->pin[qi] & q->mask].owner_out,
 					 b->pin[qi], __ATOMIC_RELEASE);
 		b->pin[qi] = p;
 		b->pinned |= 1u << qi;
+		if (hold)
+			b->held |= 1u << qi;
+		else
+			b->held &= ~(1u << qi);
+		if (++b->unpub[qi] >= AE_BATCH_PUBLISH) {
+			/* No doorbell decision: a polling device starts now,
+			 * a sleeping one is woken by the batch's end. */
+			ae_publish(q, p, true);
+			b->unpub[qi] = 0;
+		}
 		return 0;
 	}
+	/* A batch counts its submissions at its end. */
+	AE_STAT_ADD_ST(st, sh, submitted, 1);
 	if (ae_publish(q, p, (flags & RTE_AVQ_F_NO_KICK) != 0))
 		avq_engine_queue_kick(q, true);
 	/* P3: unpin the lap; pairs with R1 of the submitter that reuses the
-	 * cell N positions later.
+	 * cell N positions later. A held entry stays pinned: whoever
+	 * releases it publishes it and stores this (see ae_publish()).
 	 */
-	__atomic_store_n(&c->owner_out, p, __ATOMIC_RELEASE);
+	if (!hold)
+		__atomic_store_n(&c->owner_out, p, __ATOMIC_RELEASE);
 	return 0;
 }
 

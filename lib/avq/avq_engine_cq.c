@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_memcpy.h>
 #include <rte_prefetch.h>
 #include <rte_cycles.h>
 #include <rte_pause.h>
@@ -41,6 +42,7 @@ static void
 ae_proto_error(struct ae_queue *q, const char *what, uint32_t id,
 	       uint32_t len)
 {
+	/* Rare: the statistics entry is looked up here. */
 	AE_STAT_ADD(q, proto_errors, 1);
 	AVQ_LOG(ERR, "%s engine aq%u: protocol error: %s (used id %u len %u)",
 		q->e->name, q->index, what, id, len);
@@ -133,33 +135,54 @@ ae_next_same(struct ae_queue *q, uint32_t p, uint64_t dev, uint32_t *next)
 	return false;
 }
 
-static uint64_t
-ae_cycles_to_ns(const struct rte_avq_engine *e, uint64_t cyc)
-{
-	if (e->hz == 0)
-		return 0;
-	return cyc / e->hz * NS_PER_S + cyc % e->hz * NS_PER_S / e->hz;
-}
-
 static void
-ae_latency(struct ae_queue *q, uint64_t ns)
+ae_latency(struct ae_stats *st, bool shared, uint64_t sum, uint64_t max_ns)
 {
-	bool shared;
-	struct ae_stats *st = ae_st(q->e, &shared);
 	uint64_t max;
 
-	ae_stat_add(&st->lat_ns_sum, ns, shared);
+	ae_stat_add(&st->lat_ns_sum, sum, shared);
 	max = __atomic_load_n(&st->lat_ns_max, __ATOMIC_RELAXED);
 	if (!shared) {
-		if (ns > max)
-			__atomic_store_n(&st->lat_ns_max, ns, __ATOMIC_RELAXED);
+		if (max_ns > max)
+			__atomic_store_n(&st->lat_ns_max, max_ns, __ATOMIC_RELAXED);
 		return;
 	}
-	while (ns > max &&
-	       !__atomic_compare_exchange_n(&st->lat_ns_max, &max, ns, false,
-					    __ATOMIC_RELAXED,
+	while (max_ns > max &&
+	       !__atomic_compare_exchange_n(&st->lat_ns_max, &max, max_ns,
+					    false, __ATOMIC_RELAXED,
 					    __ATOMIC_RELAXED))
 		;
+}
+
+/* What a completed request's reply says: status, ack, in-data copied. */
+static int
+ae_reply(struct ae_queue *q, const struct ae_cell *c, uint32_t s,
+	 uint8_t *ack, uint32_t *inl)
+{
+	const uint8_t *buf;
+	uint32_t len;
+
+	/* Written by the harvester before its claim (ours, or a SEQ_CST
+	 * C1 that our claim V5 read).
+	 */
+	len = __atomic_load_n(&q->slots[s].len, __ATOMIC_RELAXED);
+	if (len == 0)
+		/* The chain came back without an ack. */
+		return -EPROTO;
+	buf = q->bufs + (size_t)s * q->buf_stride + q->in_off;
+	*ack = buf[0];
+	*inl = len - 1;
+	if (*inl > c->in_len) {
+		/* The device cannot have written beyond the descriptor:
+		 * trust only the buffer we gave.
+		 */
+		ae_proto_error(q, "used.len beyond the in-data buffer", 2 * s,
+			       len);
+		*inl = c->in_len;
+	}
+	if (*inl > 0)
+		rte_memcpy(c->in, buf + 1, *inl);
+	return 0;
 }
 
 /*
@@ -168,44 +191,22 @@ ae_latency(struct ae_queue *q, uint64_t ns)
  * EXPIRED (-ETIMEDOUT) or POSTED (reset: -ECANCELED).
  */
 static void
-ae_deliver(struct ae_queue *q, uint32_t p, uint32_t st, uint32_t flags)
+ae_deliver(struct ae_queue *q, uint32_t p, uint32_t from, uint32_t flags,
+	   struct ae_stats *st, bool sh)
 {
 	struct rte_avq_engine *e = q->e;
 	struct ae_cell *c = ae_cell(q, p);
-	uint32_t s = c->slot, len, inl = 0;
+	uint32_t s = c->slot, inl = 0;
 	rte_avq_cb_t cb = c->cb;
 	void *arg = c->arg;
 	uint8_t ack = AE_ACK_UNWRITTEN;
-	const uint8_t *buf;
-	uint64_t now;
+	uint64_t now, ns;
 	int status;
 
-	if (st == AE_ST_COMPLETED) {
-		/* Written by the harvester before its SEQ_CST CAS C1, which
-		 * our claim V5 read.
-		 */
-		len = __atomic_load_n(&q->slots[s].len, __ATOMIC_RELAXED);
-		if (len == 0) {
-			/* The chain came back without an ack. */
-			status = -EPROTO;
-		} else {
-			status = 0;
-			buf = q->bufs + (size_t)s * q->buf_stride + q->in_off;
-			ack = buf[0];
-			inl = len - 1;
-			if (inl > c->in_len) {
-				/* The device cannot have written beyond the
-				 * descriptor: trust only the buffer we gave.
-				 */
-				ae_proto_error(q, "used.len beyond the in-data buffer",
-					       2 * s, len);
-				inl = c->in_len;
-			}
-			if (inl > 0)
-				memcpy(c->in, buf + 1, inl);
-		}
+	if (from == AE_ST_COMPLETED) {
+		status = ae_reply(q, c, s, &ack, &inl);
 		avq_engine_slot_free(q, s);
-	} else if (st == AE_ST_EXPIRED) {
+	} else if (from == AE_ST_EXPIRED) {
 		/* The device may still own the slot: the late answer (or a
 		 * reset) frees it.
 		 */
@@ -215,19 +216,20 @@ ae_deliver(struct ae_queue *q, uint32_t p, uint32_t st, uint32_t flags)
 		avq_engine_slot_free(q, s);
 	}
 
-	AE_STAT_ADD(q, delivered, 1);
+	AE_STAT_ADD_ST(st, sh, delivered, 1);
 	if (status == 0) {
-		AE_STAT_ADD(q, completed, 1);
+		AE_STAT_ADD_ST(st, sh, completed, 1);
 		if (ack != AVQ_ACK_OK)
-			AE_STAT_ADD(q, failed, 1);
+			AE_STAT_ADD_ST(st, sh, failed, 1);
 		now = rte_get_timer_cycles();
-		ae_latency(q, ae_cycles_to_ns(e, now -
+		ns = ae_cycles_to_ns(e, now -
 			(__atomic_load_n(&c->deadline, __ATOMIC_RELAXED) -
-			 e->tmo_cycles)));
+			 e->tmo_cycles));
+		ae_latency(st, sh, ns, ns);
 	} else if (status == -ETIMEDOUT) {
-		AE_STAT_ADD(q, timed_out, 1);
+		AE_STAT_ADD_ST(st, sh, timed_out, 1);
 	} else if (status == -ECANCELED) {
-		AE_STAT_ADD(q, canceled, 1);
+		AE_STAT_ADD_ST(st, sh, canceled, 1);
 	}
 	if (cb != NULL)
 		cb(arg, status, ack, inl);
@@ -244,7 +246,7 @@ ae_deliver(struct ae_queue *q, uint32_t p, uint32_t st, uint32_t flags)
  * deliverable. @return number delivered.
  */
 static unsigned int
-ae_try_deliver(struct ae_queue *q, uint32_t p)
+ae_try_deliver(struct ae_queue *q, uint32_t p, struct ae_stats *stp, bool sh)
 {
 	struct ae_cell *c;
 	unsigned int n = 0;
@@ -271,7 +273,7 @@ ae_try_deliver(struct ae_queue *q, uint32_t p)
 				AE_W(p, AE_ST_DELIVERING | (w & AE_F_TIMEDOUT)),
 				false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 			return n;
-		ae_deliver(q, p, st, (uint32_t)w & AE_F_TIMEDOUT);
+		ae_deliver(q, p, st, (uint32_t)w & AE_F_TIMEDOUT, stp, sh);
 		n++;
 		if (!ae_next_same(q, p, dev, &p))
 			return n;
@@ -284,7 +286,8 @@ ae_try_deliver(struct ae_queue *q, uint32_t p)
 
 /* One used element: complete its request. @return deliveries. */
 static unsigned int
-ae_complete(struct ae_queue *q, uint32_t id, uint32_t len)
+ae_complete(struct ae_queue *q, uint32_t id, uint32_t len, struct ae_stats *st,
+	    bool sh)
 {
 	struct ae_slot *sl;
 	struct ae_cell *c;
@@ -312,13 +315,13 @@ ae_complete(struct ae_queue *q, uint32_t id, uint32_t len)
 	if (__atomic_compare_exchange_n(&c->state, &w,
 					AE_W(p, AE_ST_COMPLETED), false,
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-		return ae_try_deliver(q, p);
+		return ae_try_deliver(q, p, st, sh);
 	if (ae_pos_diff(AE_W_POS(w), p) > 0 ||
 	    (AE_W_POS(w) == p && (w & AE_F_TIMEDOUT))) {
 		/* Answer after the timeout: discard it, the slot is free
 		 * now that the device returned it.
 		 */
-		AE_STAT_ADD(q, late, 1);
+		AE_STAT_ADD_ST(st, sh, late, 1);
 		AVQ_LOG(DEBUG, "%s engine aq%u: late answer for position %u",
 			q->e->name, q->index, p);
 		avq_engine_slot_free(q, s);
@@ -340,13 +343,146 @@ ae_used_elem_p(const struct ae_queue *q, uint32_t i)
 	return RTE_PTR_ADD(q->used, 4 + 8 * (size_t)(i & q->mask));
 }
 
-unsigned int
-avq_engine_harvest(struct ae_queue *q, unsigned int budget)
+/*
+ * In-order fast path: claim the request of used element @p id directly
+ * (POSTED -> DELIVERING, no COMPLETED step) when it sits at position
+ * @p want, the first one not yet delivered nor claimed by this burst:
+ * every earlier request is then delivered or ours to deliver first, so
+ * nothing can block it. @return false (nothing changed but used.len)
+ * when that does not hold: the caller takes the ordinary path.
+ */
+static inline bool
+ae_claim_in_order(struct ae_queue *q, uint32_t id, uint32_t len,
+		  uint32_t want, uint32_t *slot)
 {
-	uint32_t ids[AE_BURST], lens[AE_BURST];
-	unsigned int n = 0, done = 0, k, i;
+	struct ae_slot *sl;
+	uint64_t w;
+
+	if ((id & 1) != 0 || id >= q->size)
+		return false;
+	sl = &q->slots[id / 2];
+	if (!__atomic_load_n(&sl->busy, __ATOMIC_RELAXED) || sl->pos != want)
+		return false;
+	__atomic_store_n(&sl->len, len, __ATOMIC_RELAXED);
+	w = AE_W(want, AE_ST_POSTED);
+	/* C2: acquire: the stamp P0 (cell fields). Exactly one of this
+	 * and a deadline's E1 wins, as with C1.
+	 */
+	if (!__atomic_compare_exchange_n(&ae_cell(q, want)->state, &w,
+					 AE_W(want, AE_ST_DELIVERING), false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
+	*slot = id / 2;
+	return true;
+}
+
+/* Devices whose successors a run's closing scan looks at. */
+#define AE_RUN_DEVS	8
+
+/*
+ * Deliver @p n requests claimed in order from position @p p0 (slots in
+ * @p slot): replies first, the slots back with one CAS, then the
+ * callbacks in order, each followed by a release store of DELIVERED;
+ * then one fence and, per device, a look at its next request, which a
+ * harvester on another thread may have completed while we held this run.
+ */
+static unsigned int
+ae_deliver_run(struct ae_queue *q, uint32_t p0, const uint32_t *slot,
+	       unsigned int n, struct ae_stats *st, bool sh)
+{
+	struct rte_avq_engine *e = q->e;
+	uint64_t devs[AE_RUN_DEVS], dev_of[AE_BURST], lat, lat_sum = 0;
+	uint64_t lat_max = 0, now, dev;
+	uint32_t inl[AE_BURST], last[AE_RUN_DEVS], nx, p;
+	uint8_t ack[AE_BURST];
+	int status[AE_BURST];
+	unsigned int j, d, nd = 0, ok = 0, failed = 0, more = 0;
+	struct ae_cell *c;
+
+	for (j = 0; j < n; j++) {
+		c = ae_cell(q, p0 + j);
+		ack[j] = AE_ACK_UNWRITTEN;
+		inl[j] = 0;
+		status[j] = ae_reply(q, c, slot[j], &ack[j], &inl[j]);
+		/* Now, while the cell is ours: once DELIVERED it may be
+		 * reserved again and rewritten. */
+		dev_of[j] = c->device_id;
+	}
+	/* Before any callback, as a single delivery does: a callback may
+	 * submit and want room. */
+	avq_engine_slots_free(q, slot, n);
+	now = rte_get_timer_cycles();
+	for (j = 0; j < n; j++) {
+		p = p0 + j;
+		c = ae_cell(q, p);
+		if (status[j] == 0) {
+			ok++;
+			if (ack[j] != AVQ_ACK_OK)
+				failed++;
+			/* In cycles; one conversion per run (divisions). */
+			lat = now - (__atomic_load_n(&c->deadline,
+						     __ATOMIC_RELAXED) -
+				     e->tmo_cycles);
+			lat_sum += lat;
+			lat_max = RTE_MAX(lat_max, lat);
+		}
+		if (c->cb != NULL)
+			c->cb(c->arg, status[j], ack[j], inl[j]);
+		/* V6: release: pairs with R1 of the submitter that reuses
+		 * the cell and with the acquire loads of later deliverers;
+		 * the Dekker half of V2 is the fence below.
+		 */
+		__atomic_store_n(&c->state, AE_W(p, AE_ST_DELIVERED),
+				 __ATOMIC_RELEASE);
+		/* O1: release: everything before p + 1 is delivered; pairs
+		 * with the acquire load O2 in avq_engine_harvest(). A hint:
+		 * a racing store of a smaller value is harmless. */
+		__atomic_store_n(&q->oldest, p + 1, __ATOMIC_RELEASE);
+	}
+	AE_STAT_ADD_ST(st, sh, delivered, n);
+	if (ok != 0) {
+		AE_STAT_ADD_ST(st, sh, completed, ok);
+		ae_latency(st, sh, ae_cycles_to_ns(e, lat_sum),
+			   ae_cycles_to_ns(e, lat_max));
+	}
+	if (failed != 0)
+		AE_STAT_ADD_ST(st, sh, failed, failed);
+	/* V7: the store half of the Dekker pair V2/V1 for the whole run:
+	 * a completer that stored C1 and then saw one of ours undelivered
+	 * (V1) left its request to us; after this fence our loads V4 see
+	 * its C1.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (j = n; j-- > 0;) {
+		dev = dev_of[j];
+		for (d = 0; d < nd && devs[d] != dev; d++)
+			;
+		if (d < nd)
+			continue;	/* a later one of the device is known */
+		if (nd < AE_RUN_DEVS) {
+			devs[nd] = dev;
+			last[nd++] = p0 + j;
+			continue;
+		}
+		/* Too many devices to remember: look now. */
+		if (ae_next_same(q, p0 + j, dev, &nx))
+			more += ae_try_deliver(q, nx, st, sh);
+	}
+	for (d = 0; d < nd; d++)
+		if (ae_next_same(q, last[d], devs[d], &nx))
+			more += ae_try_deliver(q, nx, st, sh);
+	return n + more;
+}
+
+unsigned int
+avq_engine_harvest(struct ae_queue *q, unsigned int budget, struct ae_stats *st,
+		   bool sh)
+{
+	uint32_t ids[AE_BURST], lens[AE_BURST], slot[AE_BURST];
+	unsigned int n = 0, done = 0, k, i, nf;
+	uint32_t c, expect;
 	uint16_t u, pending;
-	uint32_t c;
+	bool fast;
 
 	while (done < budget) {
 		/* H4: acquire keeps this load before the used->idx load
@@ -390,8 +526,26 @@ avq_engine_harvest(struct ae_queue *q, unsigned int budget)
 			if ((ids[i] & 1) == 0 && ids[i] < q->size)
 				rte_prefetch0(q->bufs + (size_t)(ids[i] / 2) *
 					      q->buf_stride + q->in_off);
-		for (i = 0; i < k; i++)
-			n += ae_complete(q, ids[i], lens[i]);
+		/* O2: acquire: pairs with O1; positions below it are
+		 * delivered and their callbacks returned. */
+		expect = __atomic_load_n(&q->oldest, __ATOMIC_ACQUIRE);
+		nf = 0;
+		fast = true;
+		for (i = 0; i < k; i++) {
+			if (fast && ae_claim_in_order(q, ids[i], lens[i],
+						      expect + nf, &slot[nf])) {
+				nf++;
+				continue;
+			}
+			/* Out of order (or odd): the ordinary path for this
+			 * one and the rest of the burst; a same-device one
+			 * waits for the run claimed above (blocked) and the
+			 * run's closing scan delivers it. */
+			fast = false;
+			n += ae_complete(q, ids[i], lens[i], st, sh);
+		}
+		if (nf > 0)
+			n += ae_deliver_run(q, expect, slot, nf, st, sh);
 		done += k;
 	}
 	return n;
@@ -402,13 +556,15 @@ avq_engine_harvest(struct ae_queue *q, unsigned int budget)
 /* ------------------------------------------------------------------ */
 
 unsigned int
-avq_engine_expire(struct ae_queue *q, uint64_t now)
+avq_engine_expire(struct ae_queue *q, uint64_t now, struct ae_stats *stp,
+		  bool sh)
 {
 	struct rte_avq_engine *e = q->e;
 	uint64_t t, next, dl, w;
-	uint32_t x, hi, lo, st;
+	uint32_t x, hi, lo, st, pub;
 	unsigned int n = 0;
 	struct ae_cell *c;
+	uint16_t idx;
 
 	t = __atomic_load_n(&q->tmo_check, __ATOMIC_RELAXED);
 	if (now < t)
@@ -418,10 +574,18 @@ avq_engine_expire(struct ae_queue *q, uint64_t now)
 	if (!__atomic_compare_exchange_n(&q->tmo_check, &t, next, false,
 					 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		return 0;
-	hi = __atomic_load_n(&q->prod, __ATOMIC_RELAXED);
+	/* Entries from avail->idx on have not reached the device: they wait
+	 * for an earlier one (unstamped, or held for the sync queue). They
+	 * do not expire, so an unpublished entry is never delivered and its
+	 * cell never reused (its ring entry is still to be read). Read
+	 * before prod, so that it is not ahead of it; a stale index only
+	 * defers an expiry. */
+	idx = __atomic_load_n(ae_avail_idx_p(q), __ATOMIC_ACQUIRE);
+	hi = __atomic_load_n(&q->prod, __ATOMIC_ACQUIRE);
 	lo = __atomic_load_n(&q->oldest, __ATOMIC_RELAXED);
 	if (ae_pos_diff(hi, lo) > (int32_t)q->size)
 		lo = hi - q->size;
+	pub = hi - (uint16_t)((uint16_t)hi - idx);
 	for (x = lo; ae_pos_diff(hi, x) > 0; x++) {
 		c = ae_cell(q, x);
 		/* E2: SEQ_CST like V5: acquires the stamp (deadline). */
@@ -429,6 +593,11 @@ avq_engine_expire(struct ae_queue *q, uint64_t now)
 		if (AE_W_POS(w) != x)
 			continue;
 		st = AE_W_ST(w);
+		if (st == AE_ST_POSTED &&
+		    (ae_pos_diff(x, pub) >= 0 || (w & AE_F_HOLD))) {
+			next = RTE_MIN(next, now + e->hz / 1000);
+			continue;
+		}
 		if (st == AE_ST_POSTED) {
 			dl = __atomic_load_n(&c->deadline, __ATOMIC_RELAXED);
 			if (dl > now) {
@@ -446,13 +615,13 @@ avq_engine_expire(struct ae_queue *q, uint64_t now)
 			AVQ_LOG(DEBUG, "%s engine aq%u: device %" PRIu64 ": command timed out",
 				e->name, q->index,
 				__atomic_load_n(&c->device_id, __ATOMIC_RELAXED));
-			n += ae_try_deliver(q, x);
+			n += ae_try_deliver(q, x, stp, sh);
 		} else if (st == AE_ST_COMPLETED || st == AE_ST_EXPIRED) {
 			/* Rescue: an expired request blocked by an entry
 			 * not stamped at its expiry has nobody else to
 			 * deliver it.
 			 */
-			n += ae_try_deliver(q, x);
+			n += ae_try_deliver(q, x, stp, sh);
 			next = RTE_MIN(next, now + e->hz / 1000);
 		}
 	}
@@ -496,15 +665,18 @@ ae_has_work(struct ae_queue *q, uint64_t now)
 						 __ATOMIC_RELAXED));
 
 	return used != (uint16_t)__atomic_load_n(&q->cons, __ATOMIC_RELAXED) ||
-	       now >= __atomic_load_n(&q->tmo_check, __ATOMIC_RELAXED);
+	       now >= __atomic_load_n(&q->tmo_check, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&q->holds, __ATOMIC_RELAXED) != 0;
 }
 
 int
 rte_avq_engine_poll(struct rte_avq_engine *e, unsigned int budget)
 {
+	struct ae_stats *st;
 	unsigned int n = 0;
 	uint64_t now;
 	uint16_t i;
+	bool sh;
 
 	if (e == NULL)
 		return 0;
@@ -521,11 +693,17 @@ rte_avq_engine_poll(struct rte_avq_engine *e, unsigned int budget)
 		return 0;
 	if (!avq_engine_enter(e))
 		return 0;
+	st = ae_st(e, &sh);
 	for (i = 0; i < e->nq; i++)
-		n += avq_engine_harvest(&e->q[i], budget);
+		n += avq_engine_harvest(&e->q[i], budget, st, sh);
 	now = rte_get_timer_cycles();
 	for (i = 0; i < e->nq; i++) {
-		n += avq_engine_expire(&e->q[i], now);
+		/* Entries held for the sync queue whose submitters left:
+		 * nobody else may be about to publish them. */
+		while (__atomic_load_n(&e->q[i].holds, __ATOMIC_RELAXED) != 0 &&
+		       avq_engine_release_held(&e->q[i]))
+			;
+		n += avq_engine_expire(&e->q[i], now, st, sh);
 		avq_engine_oldest_advance(&e->q[i]);
 	}
 	avq_engine_leave(e);
@@ -536,13 +714,16 @@ unsigned int
 avq_engine_cancel_all(struct ae_queue *q)
 {
 	uint32_t x, hi, lo, st;
+	struct ae_stats *stp;
 	unsigned int n;
 	uint64_t w;
+	bool sh;
 
 	/* The device is stopped: what it answered is delivered as answered
 	 * (in order), the rest fails.
 	 */
-	n = avq_engine_harvest(q, UINT32_MAX);
+	stp = ae_st(q->e, &sh);
+	n = avq_engine_harvest(q, UINT32_MAX, stp, sh);
 	hi = q->prod;
 	lo = q->oldest;
 	if (ae_pos_diff(hi, lo) > (int32_t)q->size)
@@ -562,7 +743,7 @@ avq_engine_cancel_all(struct ae_queue *q)
 		__atomic_store_n(&ae_cell(q, x)->state,
 				 AE_W(x, AE_ST_DELIVERING | (w & AE_F_TIMEDOUT)),
 				 __ATOMIC_RELAXED);
-		ae_deliver(q, x, st, (uint32_t)w & AE_F_TIMEDOUT);
+		ae_deliver(q, x, st, (uint32_t)w & AE_F_TIMEDOUT, stp, sh);
 		n++;
 	}
 	return n;

@@ -7,9 +7,11 @@
 
 /*
  * Internals of the admin-queue engine shared by avq_engine.c (set-up,
- * submission, publication, reset) and avq_engine_cq.c (harvest, ordered
- * delivery, timeouts). Never installed. The algorithms and every
- * acquire/release pair are described in doc/guides/prog_guide/avq_engine.rst.
+ * submission, publication, reset), avq_engine_cq.c (harvest, ordered
+ * delivery, timeouts), avq_engine_req.c (handles, exec, batches) and
+ * avq_engine_sync.c (the low-latency sync queue of rte_avq_exec()). Never
+ * installed. The algorithms and every acquire/release pair are described
+ * in doc/guides/prog_guide/avq_engine.rst.
  */
 
 #include <stdbool.h>
@@ -17,6 +19,7 @@
 
 #include <rte_common.h>
 #include <rte_lcore.h>
+#include <rte_prefetch.h>
 
 #include "rte_avq_engine.h"
 #include "avq_private.h"
@@ -36,6 +39,14 @@
  * answer (or a reset), not by the delivery.
  */
 #define AE_F_TIMEDOUT		8u
+/* Stamped but held back: a synchronous command of a device with the same
+ * hash is in flight on the sync queue, so this entry must not reach the
+ * device (nor be published past) before that one was answered. A held
+ * entry is neither published, expired nor delivered; its submitter leaves
+ * it pinned (owner_out not stored) and whoever releases it publishes it
+ * and stores owner_out in its place (avq_engine.c, ae_publish()).
+ */
+#define AE_F_HOLD		16u
 
 #define AE_W(pos, st)		(((uint64_t)(uint32_t)(pos) << 32) | (st))
 #define AE_W_POS(w)		((uint32_t)((w) >> 32))
@@ -99,6 +110,7 @@ struct ae_queue {
 	uint16_t size;		/* N */
 	uint32_t mask;
 	uint32_t nslots;	/* N / 2 */
+	uint32_t batch_cache;	/* slots a batch takes at once (<= 1: none) */
 	uint32_t buf_stride;
 	uint32_t in_off;	/* ack byte offset in a slot buffer */
 
@@ -123,9 +135,57 @@ struct ae_queue {
 
 	/* Completion side. */
 	uint32_t cons __rte_cache_aligned;	/* next used entry (32-bit: no ABA) */
-	uint32_t oldest;	/* no undelivered position below it */
+	/* No undelivered position below it. A hint: a stale (smaller) value
+	 * only makes scans longer, so plain stores of any value that was
+	 * true when computed are fine. */
+	uint32_t oldest;
 	uint64_t tmo_check;	/* timer cycles of the next deadline scan */
+	uint32_t holds;		/* entries held for the sync queue (hint) */
+};
 
+/*
+ * The sync queue: one more admin queue of 2 entries (one chain) that only
+ * rte_avq_exec() uses, laid out so that a small command costs the two
+ * cache-line transfers of a ping-pong: line A holds the available ring and
+ * the command buffer (the driver writes it, the device reads it), line B
+ * the used ring and the reply buffer (the other way round), and the two
+ * descriptors sit on a line of their own that is written only when a
+ * length changes. Larger commands spill into the following lines.
+ *
+ * Ownership and per-device order go through one state word (see
+ * avq_engine_sync.c and the guide, "Sync queue").
+ */
+#define AE_SQ_FREE		0u	/* nobody uses the queue */
+#define AE_SQ_CLAIMED		1u	/* an exec checks its device's queue */
+#define AE_SQ_POSTED		2u	/* its command is (being) posted */
+#define AE_SQ_BLOCKED		3u	/* reset, or broken until a reset */
+/* word = hash << 32 | tag << 2 | state; the tag changes on every exit
+ * from POSTED or CLAIMED, so a stale CAS never succeeds. */
+#define AE_SQ_W(hash, tag, st)	(((uint64_t)(hash) << 32) |		\
+				 (((uint32_t)(tag) & 0x3fffffffu) << 2) | (st))
+#define AE_SQ_ST(w)		((uint32_t)(w) & 3u)
+#define AE_SQ_TAG(w)		(((uint32_t)(w) >> 2) & 0x3fffffffu)
+#define AE_SQ_HASH(w)		((uint32_t)((w) >> 32))
+
+struct ae_sq {
+	uint16_t index;		/* admin queue index on the transport */
+	uint8_t *mem;		/* descriptors, line A, line B: one DMA window */
+	size_t mem_len;
+	uint64_t mem_dma;
+	struct avq_desc *desc;
+	struct avq_avail *avail;
+	struct avq_used *used;
+	uint8_t *cmd;		/* header + out-data, after the avail ring */
+	uint8_t *reply;		/* ack + in-data, after the used ring */
+	uint64_t desc_dma, avail_dma, used_dma, cmd_dma, reply_dma;
+	/* Owned by the exec holding the queue (CLAIMED..FREE). */
+	uint16_t avail_idx;	/* next avail->idx */
+	uint32_t out_len;	/* lengths now in the two descriptors */
+	uint32_t in_len;
+	/* avail->idx of the command in flight: held entries are released
+	 * once used->idx reaches it (whoever looks). */
+	uint16_t posted_idx;
+	uint64_t word __rte_cache_aligned;	/* AE_SQ_W(...) */
 };
 
 #define AE_RUNNING		0u
@@ -140,6 +200,7 @@ struct rte_avq_engine {
 	uint32_t max_in;
 	uint64_t tmo_cycles;
 	uint64_t hz;		/* timer cycles per second */
+	uint64_t ns_mult;	/* ns per cycle << 32 (see ae_cycles_to_ns()) */
 	int socket;
 	struct ae_queue *q;
 
@@ -151,6 +212,8 @@ struct rte_avq_engine {
 	uint32_t state __rte_cache_aligned;	/* AE_RUNNING / AE_RESETTING */
 
 	struct ae_stats *st;	/* AE_NLCORE, each cache aligned */
+	struct ae_sq *sq;	/* NULL without conf.sync_queue */
+	bool prefetchw;		/* the CPU has PREFETCHW */
 };
 
 /* Request handle states. */
@@ -196,6 +259,51 @@ ae_stat_add(uint64_t *v, uint64_t n, bool shared)
 	ae_stat_add(&st_->field, (n), sh_);				\
 } while (0)
 
+/* The same with the entry already looked up (hot paths look it up once:
+ * rte_lcore_id() from a shared library is a TLS call). */
+#define AE_STAT_ADD_ST(st, sh, field, n)	ae_stat_add(&(st)->field, (n), (sh))
+
+/* Prepare a line we are about to write but another core holds: a read
+ * for ownership started now overlaps with other work instead of stalling
+ * the store buffer (and every locked instruction behind it) later. */
+static inline void
+ae_prefetch_w(const struct rte_avq_engine *e, const void *p)
+{
+#if defined(RTE_ARCH_X86)
+	if (e->prefetchw) {
+		asm volatile("prefetchw %[p]" : : [p] "m" (*(const volatile char *)p));
+		return;
+	}
+#endif
+	RTE_SET_USED(e);
+	rte_prefetch0(p);
+}
+
+/* 32 bits of a device id, for the sync queue's state word. */
+static inline uint32_t
+ae_dev_hash(uint64_t id)
+{
+	id ^= id >> 33;
+	id *= 0xff51afd7ed558ccdull;
+	id ^= id >> 33;
+	return (uint32_t)id;
+}
+
+static inline uint16_t *
+ae_avail_idx_p(const struct ae_queue *q)
+{
+	/* The wire structures are packed; the field is naturally aligned. */
+	return RTE_PTR_ADD(q->avail, 2);
+}
+
+/* Timer cycles to ns with one multiplication (a latency counter is
+ * updated per delivery: three divisions there cost tens of ns). */
+static inline uint64_t
+ae_cycles_to_ns(const struct rte_avq_engine *e, uint64_t cyc)
+{
+	return (uint64_t)(((unsigned __int128)cyc * e->ns_mult) >> 32);
+}
+
 /* Serial comparison of 32-bit positions. */
 static inline int32_t
 ae_pos_diff(uint32_t a, uint32_t b)
@@ -207,8 +315,19 @@ ae_pos_diff(uint32_t a, uint32_t b)
 uint32_t avq_engine_stack_pop(uint64_t *head, uint32_t *next);
 void avq_engine_stack_push(uint64_t *head, uint32_t *next, uint32_t idx);
 
+/* Pop up to @p n elements at once (one CAS); @return how many. */
+unsigned int avq_engine_stack_pop_bulk(uint64_t *head, uint32_t *next,
+				       uint32_t lim, uint32_t *out,
+				       unsigned int n);
+/* Push @p n elements at once (one CAS). */
+void avq_engine_stack_push_bulk(uint64_t *head, uint32_t *next,
+				const uint32_t *idx, unsigned int n);
+
 /* Give slot @p s back to its queue's free stack. */
 void avq_engine_slot_free(struct ae_queue *q, uint32_t s);
+/* Give @p n slots back with one CAS. */
+void avq_engine_slots_free(struct ae_queue *q, const uint32_t *s,
+			   unsigned int n);
 
 /* Handle pool (avq_engine.c). */
 void avq_engine_req_put(struct rte_avq_engine *e, struct rte_avq_req *r);
@@ -226,17 +345,54 @@ int avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 		      struct rte_avq_batch *b);
 /* Publish what batch @p b holds on queue @p qi and ring its doorbell. */
 void avq_engine_batch_flush(struct rte_avq_batch *b, uint16_t qi);
+/* Give the slots cached by batch @p b back to their queues. */
+void avq_engine_batch_uncache(struct rte_avq_batch *b);
 int avq_engine_wait_room(struct rte_avq_engine *e, struct ae_queue *q);
+/* Release the held entry at the head of @p q if the sync queue let it go,
+ * publish it and ring the doorbell. @return true if one was released. */
+bool avq_engine_release_held(struct ae_queue *q);
 
 /* Threads inside the engine (reset waits for them). */
 bool avq_engine_enter(struct rte_avq_engine *e);
 void avq_engine_leave(struct rte_avq_engine *e);
 
 /* Completion side (avq_engine_cq.c). */
-unsigned int avq_engine_harvest(struct ae_queue *q, unsigned int budget);
-unsigned int avq_engine_expire(struct ae_queue *q, uint64_t now);
+unsigned int avq_engine_harvest(struct ae_queue *q, unsigned int budget,
+				struct ae_stats *st, bool sh);
+unsigned int avq_engine_expire(struct ae_queue *q, uint64_t now,
+			       struct ae_stats *st, bool sh);
 void avq_engine_oldest_advance(struct ae_queue *q);
 /* Reset/destroy with the queue disabled and no other thread inside. */
 unsigned int avq_engine_cancel_all(struct ae_queue *q);
+
+/* Sync queue (avq_engine_sync.c). */
+int avq_engine_sq_create(struct rte_avq_engine *e, uint16_t index);
+void avq_engine_sq_free(struct rte_avq_engine *e);
+/* Reset: take the queue from execs (waits for one in flight). */
+void avq_engine_sq_block(struct rte_avq_engine *e);
+/* Reset: rebuild, re-program and open the queue. */
+int avq_engine_sq_reopen(struct rte_avq_engine *e);
+/* rte_avq_exec() on the sync queue: -EBUSY when it cannot be used now
+ * (the caller takes the ordinary path), else the exec's result. */
+int avq_engine_sq_exec(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
+		       uint8_t *ack, uint32_t *in_len);
+/* Submitter side of the handshake: after reserving position @p p of
+ * @p q for @p dev, whether the entry must be held (the sync queue has a
+ * command of the same device hash posted). A claim not yet posted is
+ * revoked instead. */
+bool avq_engine_sq_must_hold(struct rte_avq_engine *e, uint64_t dev);
+/* Whether an entry of device @p dev held on the sync queue may go now. */
+bool avq_engine_sq_released(const struct rte_avq_engine *e, uint64_t dev);
+
+/* avq_engine_sq_must_hold(), with the common case (queue free) inline. */
+static inline bool
+ae_sq_must_hold(struct rte_avq_engine *e, uint64_t dev)
+{
+	/* Y2 (see avq_engine_sq_must_hold()): SEQ_CST after R2. */
+	if (AE_SQ_ST(__atomic_load_n(&e->sq->word, __ATOMIC_SEQ_CST)) ==
+	    AE_SQ_FREE)
+		return false;
+	return avq_engine_sq_must_hold(e, dev);
+}
 
 #endif /* AVQ_ENGINE_PRIVATE_H */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_pause.h>
 
 #include "avq_engine_private.h"
@@ -154,6 +155,16 @@ rte_avq_exec(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
 	struct ae_sync w = { .done = 0 };
 	int ret;
 
+	if (e != NULL && e->sq != NULL) {
+		ret = avq_engine_cmd_check(e, cmd);
+		if (ret < 0)
+			return ret;
+		/* The sync queue when it is free and the device has nothing
+		 * in flight on its ring queue; else the ordinary way. */
+		ret = avq_engine_sq_exec(e, cmd, ack, in_len);
+		if (ret <= 0)
+			return ret;
+	}
 	/* A callback on our stack rather than a pool handle: exec never
 	 * fails for a pool emptied by handles the owners keep.
 	 */
@@ -183,13 +194,26 @@ rte_avq_batch_begin(struct rte_avq_engine *e, struct rte_avq_batch *b)
 {
 	if (b == NULL)
 		return;
+	bool sh = false;
+
 	b->e = e;
 	b->count = 0;
 	b->error = 0;
 	b->pinned = 0;
+	b->held = 0;
 	b->entered = 0;
+	b->st = NULL;
+	b->st_shared = 0;
+	memset(b->ncache, 0, sizeof(b->ncache));
+	memset(b->unpub, 0, sizeof(b->unpub));
+	if (e == NULL)
+		return;
+	/* Looked up once: every add counts on this thread's line. */
+	b->st = ae_st(e, &sh);
+	b->st_shared = sh ? 1 : 0;
+	b->now = rte_get_timer_cycles();
 	/* One entry for the whole batch: its adds pay no fence each. */
-	if (e != NULL && avq_engine_enter(e))
+	if (avq_engine_enter(e))
 		b->entered = 1;
 }
 
@@ -215,7 +239,6 @@ rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 		return ret;
 	}
 	b->count++;
-	AE_STAT_ADD(&b->e->q[0], batched, 1);
 	return 0;
 }
 
@@ -230,11 +253,24 @@ rte_avq_batch_end(struct rte_avq_batch *b)
 		for (qi = 0; qi < b->e->nq; qi++)
 			if (b->pinned & (1u << qi))
 				avq_engine_batch_flush(b, qi);
+		/* Slots taken but not used go back (before leaving: a reset
+		 * rebuilds the stacks). */
+		avq_engine_batch_uncache(b);
 		avq_engine_leave(b->e);
 		b->entered = 0;
 	}
 	b->pinned = 0;
-	AE_STAT_ADD(&b->e->q[0], batches, 1);
+	if (b->st != NULL) {
+		/* Counted here rather than per add: one line, once. */
+		AE_STAT_ADD_ST((struct ae_stats *)b->st, b->st_shared != 0,
+			       batches, 1);
+		AE_STAT_ADD_ST((struct ae_stats *)b->st, b->st_shared != 0,
+			       batched, b->count);
+		AE_STAT_ADD_ST((struct ae_stats *)b->st, b->st_shared != 0,
+			       submitted, b->count);
+	} else {
+		AE_STAT_ADD(&b->e->q[0], batches, 1);
+	}
 	return b->count > 0 ? (int)b->count : b->error;
 }
 

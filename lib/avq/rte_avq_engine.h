@@ -60,6 +60,16 @@ struct rte_avq_engine_conf {
 	uint32_t max_in;	/**< largest command-in-data; 0: 4096 */
 	uint64_t timeout_us;	/**< per command; 0: 2 s */
 	int socket;		/**< NUMA socket of the rings; SOCKET_ID_ANY ok */
+	/**
+	 * Non-zero: the engine also takes admin queue @c num_aqs (the one
+	 * after the submission queues; the transport must offer it) as a
+	 * sync queue of 2 entries that rte_avq_exec() uses whenever it is
+	 * free and the command's device has nothing else in flight: about
+	 * half the cache-line transfers of a round trip through a ring
+	 * queue. Per-device order is kept across both (see the guide).
+	 * With @c num_aqs 0, all offered queues but the last submit.
+	 */
+	uint8_t sync_queue;
 };
 
 /** One command. @c out is copied at submission; @c in is filled at completion. */
@@ -159,6 +169,9 @@ int rte_avq_exec(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
  * visible to the device until it ends, and rte_avq_engine_reset() waits
  * for open batches to end. Every begun batch must be ended.
  */
+/** Descriptor slots a batch takes per queue at once (private). */
+#define RTE_AVQ_BATCH_CACHE	8
+
 struct rte_avq_batch {
 	struct rte_avq_engine *e;
 	unsigned int count;	/**< commands posted so far */
@@ -167,6 +180,13 @@ struct rte_avq_batch {
 	uint32_t entered;	/**< inside the engine from begin to end */
 	uint32_t pinned;	/**< queues with entries still to publish */
 	uint32_t pin[RTE_AVQ_ENGINE_MAX_AQS];	/**< last position per queue */
+	uint32_t held;		/**< queues whose pin is a held entry */
+	uint64_t now;		/**< timer cycles at begin (deadlines) */
+	void *st;		/**< statistics entry of the thread */
+	uint8_t st_shared;	/**< that entry is shared (no lcore id) */
+	uint8_t ncache[RTE_AVQ_ENGINE_MAX_AQS];	/**< slots in cache[q] */
+	uint16_t unpub[RTE_AVQ_ENGINE_MAX_AQS];	/**< entries since the last publication */
+	uint32_t cache[RTE_AVQ_ENGINE_MAX_AQS][RTE_AVQ_BATCH_CACHE];
 };
 
 /** Start a batch (a stack object is fine; nothing is allocated). If a

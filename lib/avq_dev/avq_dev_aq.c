@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 
 #include <rte_common.h>
+#include <rte_memcpy.h>
 #include <rte_prefetch.h>
 
 #include "avq_dev_private.h"
@@ -447,6 +448,125 @@ aq_exec_chain(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 	return 1 + te.in_len;
 }
 
+/* ---- Device thread: the common chain, without the general walk ---- */
+
+/* The window the last buffer was found in, per device thread (a hint,
+ * checked on every use): a queue's buffers mostly sit in one window. */
+static __thread uint32_t aq_win_hint __attribute__((tls_model("initial-exec")));
+
+static inline bool
+aq_win_has(const struct avq_dma_window *w, uint64_t dma, uint64_t len)
+{
+	/* Without computing dma + len (it may wrap). */
+	return dma >= w->dma && dma - w->dma < w->len &&
+		len <= w->len - (dma - w->dma);
+}
+
+/*
+ * The virtual address of [dma, dma + len) if one DMA window holds it, as
+ * avq_dma_to_va(), trying window @p *hint first and leaving there the one
+ * that matched. Windows are disjoint, so the window that holds the range
+ * is the one avq_dma_to_va() finds.
+ */
+static inline uint8_t *
+aq_va(const struct rte_avq_dev *d, uint64_t dma, uint64_t len, uint32_t *hint)
+{
+	uint32_t i;
+
+	if (*hint < d->num_win && aq_win_has(&d->win[*hint], dma, len))
+		return d->win[*hint].va + (dma - d->win[*hint].dma);
+	for (i = 0; i < d->num_win; i++)
+		if (aq_win_has(&d->win[i], dma, len)) {
+			*hint = i;
+			return d->win[i].va + (dma - d->win[i].dma);
+		}
+	return NULL;
+}
+
+/*
+ * Execute the chain at @p head if it has the shape drivers post: one
+ * readable descriptor (header and out-data) then one writable (ack and
+ * in-data), each inside a DMA window, with no fault injection active.
+ * The result is what aq_exec_chain() gives for such a chain, with its
+ * general walk, segment tables and scatter loops left out. @return false
+ * (having touched nothing) for any other chain: the caller runs
+ * aq_exec_chain().
+ */
+static inline bool
+aq_exec_simple(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
+	       struct avq_aq_scratch *s, uint32_t *hint, uint32_t *used_len)
+{
+	const struct avq_dev_aq *q = &d->aq[aqn];
+	struct avq_cmd_ctx c = { .dev = d, .aq = aqn };
+	struct rte_avq_dev_trace_entry *te;
+	struct avq_desc d0, d1;
+	uint32_t rl, wl, in_len = 0;
+	uint8_t *rva, *wva, ack;
+	struct avq_cmd_hdr hdr;
+	uint16_t nx;
+
+	if (head >= q->size)
+		return false;
+	/* One snapshot of each: the driver may rewrite them under us. */
+	memcpy(&d0, &q->desc[head], sizeof(d0));
+	if ((avq_le16(d0.flags) & (AVQ_DESC_F_NEXT | AVQ_DESC_F_WRITE |
+				   AVQ_DESC_F_INDIRECT)) != AVQ_DESC_F_NEXT)
+		return false;
+	nx = avq_le16(d0.next);
+	if (nx >= q->size)
+		return false;
+	memcpy(&d1, &q->desc[nx], sizeof(d1));
+	if ((avq_le16(d1.flags) & (AVQ_DESC_F_NEXT | AVQ_DESC_F_WRITE |
+				   AVQ_DESC_F_INDIRECT)) != AVQ_DESC_F_WRITE)
+		return false;
+	rl = avq_le32(d0.len);
+	wl = avq_le32(d1.len);
+	if (rl < sizeof(hdr) || rl > AVQ_AQ_OUT_MAX || wl == 0)
+		return false;
+	rva = aq_va(d, avq_le64(d0.addr), rl, hint);
+	wva = aq_va(d, avq_le64(d1.addr), wl, hint);
+	if (rva == NULL || wva == NULL)
+		return false;
+
+	/* Copied once: the handlers read our copy, never driver memory. */
+	rte_memcpy(s->out, rva, rl);
+	memcpy(&hdr, s->out, sizeof(hdr));
+	c.device_id = avq_le64(hdr.device_id);
+	c.class_id = avq_le16(hdr.class_id);
+	c.command = avq_le16(hdr.command);
+	c.out = s->out + sizeof(hdr);
+	c.out_len = rl - sizeof(hdr);
+	c.in = s->in;
+	c.in_cap = RTE_MIN(wl - 1, (uint32_t)AVQ_AQ_IN_MAX);
+	d->stats.commands++;
+	ack = avq_cmd_dispatch(&c);
+	/* A failed command returns no in-data. */
+	if (ack == AVQ_ACK_OK)
+		in_len = RTE_MIN(c.in_len, c.in_cap);
+	/* Strict: RFC drivers know only VIRTIO_ADMIN_OK / VIRTIO_ADMIN_ERR. */
+	if (ack != AVQ_ACK_OK && d->params.strict)
+		ack = AVQ_ACK_ERR;
+	if (ack != AVQ_ACK_OK)
+		d->stats.commands_failed++;
+	wva[0] = ack;
+	if (in_len > 0)
+		rte_memcpy(wva + 1, s->in, in_len);
+
+	/* The trace entry, written in place (aq_trace()). */
+	te = &d->trace.e[d->trace.seq % RTE_AVQ_DEV_TRACE_LEN];
+	te->seq = ++d->trace.seq;
+	te->device_id = c.device_id;
+	te->out_len = c.out_len;
+	te->in_len = in_len;
+	te->aq = aqn;
+	te->class_id = c.class_id;
+	te->command = c.command;
+	te->ack = ack;
+	te->malformed = 0;
+	*used_len = 1 + in_len;
+	return true;
+}
+
 /* ---- Device thread: one queue ---- */
 
 void
@@ -488,6 +608,8 @@ avq_aq_used_signal(struct rte_avq_dev *d, uint16_t aq)
 
 /* How far ahead of execution descriptors are prefetched. */
 #define AVQ_AQ_PREFETCH 8
+/* Chains whose used elements one store of used->idx publishes. */
+#define AVQ_AQ_USED_BATCH 8
 
 static inline void
 aq_prefetch(const struct avq_dev_aq *q, uint16_t head)
@@ -496,21 +618,26 @@ aq_prefetch(const struct avq_dev_aq *q, uint16_t head)
 		rte_prefetch0(&q->desc[head]);
 }
 
-/* The command buffer of the chain at @p head (its first descriptor), one
- * chain ahead of execution: by then its descriptor is in the cache. */
+/* How far ahead of execution command buffers are prefetched: each costs
+ * a miss on a line the driver just wrote. */
+#define AVQ_AQ_PREFETCH_BUF 3
+
+/* The command buffer of the chain at @p head (its first descriptor), a
+ * few chains ahead of execution: by then its descriptor is in the cache.
+ * A hint only: the chain is checked when it runs. */
 static inline void
 aq_prefetch_buf(const struct rte_avq_dev *d, const struct avq_dev_aq *q,
-		uint16_t head)
+		uint16_t head, uint32_t *hint)
 {
 	struct avq_desc dsc;
-	void *va;
+	uint8_t *va;
 
 	if (head >= q->size)
 		return;
 	memcpy(&dsc, &q->desc[head], sizeof(dsc));
 	if (avq_le32(dsc.len) == 0)
 		return;
-	va = avq_dma_to_va(d, avq_le64(dsc.addr), 1);
+	va = aq_va(d, avq_le64(dsc.addr), 1, hint);
 	if (va != NULL)
 		rte_prefetch0(va);
 }
@@ -520,8 +647,9 @@ avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 {
 	struct avq_dev_aq *q = &d->aq[aq];
 	uint16_t avail_idx, pending, n, k, head, mask = q->size - 1;
-	unsigned int written = 0;
-	uint32_t len;
+	unsigned int written = 0, unpub = 0;
+	uint32_t len, hint = aq_win_hint;
+	struct avq_used_elem *ue;
 
 	/* A2: pairs with the driver's release store of avail->idx: the
 	 * ring entries and descriptors it wrote before are visible. */
@@ -544,24 +672,50 @@ avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 		if (head < q->size)
 			rte_prefetch0(&q->desc[head]);
 	}
+	for (k = 1; k < RTE_MIN(n, (uint16_t)AVQ_AQ_PREFETCH_BUF); k++)
+		aq_prefetch_buf(d, q, avq_le16(q->avail->ring[
+			(uint16_t)(q->last_avail + k) & mask]), &hint);
 	for (k = 0; k < n; k++) {
 		head = avq_le16(q->avail->ring[q->last_avail & mask]);
 		q->last_avail++;
 		if (k + AVQ_AQ_PREFETCH < n)
 			aq_prefetch(q, avq_le16(q->avail->ring[
 				(uint16_t)(q->last_avail + AVQ_AQ_PREFETCH - 1) & mask]));
-		if (k + 1 < n)
-			aq_prefetch_buf(d, q, avq_le16(q->avail->ring[q->last_avail & mask]));
-		len = aq_exec_chain(d, aq, head, s);
+		if (k + AVQ_AQ_PREFETCH_BUF < n)
+			aq_prefetch_buf(d, q, avq_le16(q->avail->ring[
+				(uint16_t)(q->last_avail + AVQ_AQ_PREFETCH_BUF - 1) & mask]),
+				&hint);
+		/* Fault injection needs the general path (it may fail the
+		 * command before execution). */
+		if (d->fault.active ||
+		    !aq_exec_simple(d, aq, head, s, &hint, &len))
+			len = aq_exec_chain(d, aq, head, s);
 		/* Fault injection may hold or drop the completion (and then
 		 * writes and signals it itself). */
-		if (d->fault.active &&
-		    avq_fault_stage(d, aq, head, len) != AVQ_STAGE_NOW)
+		if (d->fault.active) {
+			if (avq_fault_stage(d, aq, head, len) == AVQ_STAGE_NOW) {
+				avq_aq_used_put(d, aq, head, len);
+				written++;
+			}
 			continue;
-		avq_aq_used_put(d, aq, head, len);
+		}
+		/* The element now, used->idx every AVQ_AQ_USED_BATCH chains
+		 * and after the last: the driver polls that line, and each
+		 * store to it is a transfer between the cores. */
+		ue = &q->used->ring[q->used_idx & mask];
+		ue->id = avq_to_le32(head);
+		ue->len = avq_to_le32(len);
+		q->used_idx++;
 		written++;
+		if (++unpub == AVQ_AQ_USED_BATCH || k + 1 == n) {
+			/* U1, as in avq_aq_used_put(). */
+			__atomic_store_n(ring_idx_p(q->used),
+					 avq_to_le16(q->used_idx), __ATOMIC_RELEASE);
+			unpub = 0;
+		}
 	}
 	if (written != 0)
 		avq_aq_used_signal(d, aq);
+	aq_win_hint = hint;
 	return n;
 }
