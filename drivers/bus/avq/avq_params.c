@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,18 +190,6 @@ parse_mac(const char *s, struct rte_ether_addr *mac)
 typedef int (key_fn_t)(const char *v, struct avq_sim_args *a, char *why);
 
 static int
-key_aqs(const char *v, struct avq_sim_args *a, char *why)
-{
-	uint64_t n;
-
-	snprintf(why, WHY_LEN, "1..%u", RTE_AVQ_DEV_MAX_AQS);
-	if (parse_range(v, 1, RTE_AVQ_DEV_MAX_AQS, &n) < 0)
-		return -EINVAL;
-	a->aqs = (uint16_t)n;
-	return 0;
-}
-
-static int
 key_aq_size(const char *v, struct avq_sim_args *a, char *why)
 {
 	uint64_t n;
@@ -212,39 +201,6 @@ key_aq_size(const char *v, struct avq_sim_args *a, char *why)
 		return -EINVAL;
 	a->aq_size = (uint16_t)n;
 	return 0;
-}
-
-static int
-key_max_vdevs(const char *v, struct avq_sim_args *a, char *why)
-{
-	uint64_t n;
-
-	snprintf(why, WHY_LEN, "1..%u", AVQ_SIM_MAX_VDEVS);
-	if (parse_range(v, 1, AVQ_SIM_MAX_VDEVS, &n) < 0)
-		return -EINVAL;
-	a->max_vdevs = (uint32_t)n;
-	return 0;
-}
-
-static int
-key_strict(const char *v, struct avq_sim_args *a, char *why)
-{
-	snprintf(why, WHY_LEN, "0, 1");
-	return parse_bool(v, &a->strict);
-}
-
-static int
-key_mmu_batch(const char *v, struct avq_sim_args *a, char *why)
-{
-	snprintf(why, WHY_LEN, "0, 1");
-	return parse_bool(v, &a->mmu_batch);
-}
-
-static int
-key_net_ctrl(const char *v, struct avq_sim_args *a, char *why)
-{
-	snprintf(why, WHY_LEN, "0, 1");
-	return parse_bool(v, &a->net_ctrl);
 }
 
 static int
@@ -294,56 +250,10 @@ key_cpu(const char *v, struct avq_sim_args *a, char *why)
 }
 
 static int
-key_timeout_ms(const char *v, struct avq_sim_args *a, char *why)
-{
-	uint64_t n;
-
-	snprintf(why, WHY_LEN, "1..%u", AVQ_SIM_MAX_TIMEOUT_MS);
-	if (parse_range(v, 1, AVQ_SIM_MAX_TIMEOUT_MS, &n) < 0)
-		return -EINVAL;
-	a->timeout_ms = (uint32_t)n;
-	return 0;
-}
-
-static int
-key_u32(const char *v, uint32_t *out, char *why)
-{
-	uint64_t n;
-
-	snprintf(why, WHY_LEN, "0..%u", UINT32_MAX);
-	if (parse_range(v, 0, UINT32_MAX, &n) < 0)
-		return -EINVAL;
-	*out = (uint32_t)n;
-	return 0;
-}
-
-static int
-key_fault_delay_us(const char *v, struct avq_sim_args *a, char *why)
-{
-	a->fault = true;
-	return key_u32(v, &a->faults.delay_us, why);
-}
-
-static int
-key_fault_reorder(const char *v, struct avq_sim_args *a, char *why)
-{
-	a->fault = true;
-	return key_u32(v, &a->faults.reorder, why);
-}
-
-static int
-key_fault_drop_every(const char *v, struct avq_sim_args *a, char *why)
-{
-	a->fault = true;
-	return key_u32(v, &a->faults.drop_every, why);
-}
-
-static int
 key_fault_fail_class(const char *v, struct avq_sim_args *a, char *why)
 {
 	int n;
 
-	a->fault = true;
 	snprintf(why, WHY_LEN, "-1..%u", UINT16_MAX);
 	if (parse_int_m1(v, UINT16_MAX, &n) < 0)
 		return -EINVAL;
@@ -356,57 +266,10 @@ key_fault_fail_cmd(const char *v, struct avq_sim_args *a, char *why)
 {
 	int n;
 
-	a->fault = true;
 	snprintf(why, WHY_LEN, "-1..%u", UINT16_MAX);
 	if (parse_int_m1(v, UINT16_MAX, &n) < 0)
 		return -EINVAL;
 	a->faults.fail_command = n;
-	return 0;
-}
-
-static int
-key_fault_fail_ack(const char *v, struct avq_sim_args *a, char *why)
-{
-	uint64_t n;
-
-	a->fault = true;
-	snprintf(why, WHY_LEN, "1..%u", UINT8_MAX);
-	if (parse_range(v, 1, UINT8_MAX, &n) < 0)
-		return -EINVAL;
-	a->faults.fail_ack = (uint8_t)n;
-	return 0;
-}
-
-static int
-key_fault_stall(const char *v, struct avq_sim_args *a, char *why)
-{
-	a->fault = true;
-	snprintf(why, WHY_LEN, "0, 1");
-	return parse_bool(v, &a->faults.stall);
-}
-
-static int
-key_net(const char *v, struct avq_sim_args *a, char *why)
-{
-	uint64_t n;
-
-	/* The sum with vdpa and max_vdevs is checked once all keys are in. */
-	snprintf(why, WHY_LEN, "0..%u", AVQ_SIM_MAX_VDEVS);
-	if (parse_range(v, 0, AVQ_SIM_MAX_VDEVS, &n) < 0)
-		return -EINVAL;
-	a->net = (uint32_t)n;
-	return 0;
-}
-
-static int
-key_vdpa(const char *v, struct avq_sim_args *a, char *why)
-{
-	uint64_t n;
-
-	snprintf(why, WHY_LEN, "0..%u", AVQ_SIM_MAX_VDEVS);
-	if (parse_range(v, 0, AVQ_SIM_MAX_VDEVS, &n) < 0)
-		return -EINVAL;
-	a->vdpa = (uint32_t)n;
 	return 0;
 }
 
@@ -419,19 +282,6 @@ key_mac(const char *v, struct avq_sim_args *a, char *why)
 	    rte_is_zero_ether_addr(&a->mac))
 		return -EINVAL;
 	a->mac_set = true;
-	return 0;
-}
-
-static int
-key_mtu(const char *v, struct avq_sim_args *a, char *why)
-{
-	uint64_t n;
-
-	/* virtio 1.2, 5.1.4.1: the mtu is at least 68; 9000 is the model's. */
-	snprintf(why, WHY_LEN, "%u..%u", AVQ_MTU_MIN, AVQ_MTU_MAX);
-	if (parse_range(v, AVQ_MTU_MIN, AVQ_MTU_MAX, &n) < 0)
-		return -EINVAL;
-	a->mtu = (uint16_t)n;
 	return 0;
 }
 
@@ -450,33 +300,81 @@ key_queues(const char *v, struct avq_sim_args *a, char *why)
 	return 0;
 }
 
-static const struct {
+/*
+ * A key is either a plain field of struct avq_sim_args (a number in
+ * [lo, hi] of 1, 2 or 4 bytes, or a 0/1 bool) or, when it needs more than
+ * a range check, a function.
+ */
+struct key_desc {
 	const char *key;
-	key_fn_t *fn;
-} avq_keys[] = {
-	{ "aqs", key_aqs },
-	{ "aq_size", key_aq_size },
-	{ "max_vdevs", key_max_vdevs },
-	{ "strict", key_strict },
-	{ "mmu_batch", key_mmu_batch },
-	{ "net_ctrl", key_net_ctrl },
-	{ "features", key_features },
-	{ "idle", key_idle },
-	{ "cpu", key_cpu },
-	{ "timeout_ms", key_timeout_ms },
-	{ "fault_delay_us", key_fault_delay_us },
-	{ "fault_reorder", key_fault_reorder },
-	{ "fault_drop_every", key_fault_drop_every },
-	{ "fault_fail_class", key_fault_fail_class },
-	{ "fault_fail_cmd", key_fault_fail_cmd },
-	{ "fault_fail_ack", key_fault_fail_ack },
-	{ "fault_stall", key_fault_stall },
-	{ "net", key_net },
-	{ "vdpa", key_vdpa },
-	{ "mac", key_mac },
-	{ "mtu", key_mtu },
-	{ "queues", key_queues },
+	key_fn_t *fn;		/* NULL: the plain field below */
+	size_t off;		/* offsetof(struct avq_sim_args, field) */
+	uint8_t size;		/* of the field; 0: a bool */
+	uint64_t lo, hi;
 };
+
+#define KEY_FN(k, f)		{ .key = (k), .fn = (f) }
+#define KEY_NUM(k, field, l, h)	{ .key = (k), \
+	.off = offsetof(struct avq_sim_args, field), \
+	.size = sizeof(((struct avq_sim_args *)0)->field), .lo = (l), .hi = (h) }
+#define KEY_BOOL(k, field)	{ .key = (k), \
+	.off = offsetof(struct avq_sim_args, field) }
+
+static const struct key_desc avq_keys[] = {
+	KEY_NUM("aqs", aqs, 1, RTE_AVQ_DEV_MAX_AQS),
+	KEY_FN("aq_size", key_aq_size),
+	KEY_NUM("max_vdevs", max_vdevs, 1, AVQ_SIM_MAX_VDEVS),
+	KEY_BOOL("strict", strict),
+	KEY_BOOL("mmu_batch", mmu_batch),
+	KEY_BOOL("net_ctrl", net_ctrl),
+	KEY_FN("features", key_features),
+	KEY_FN("idle", key_idle),
+	KEY_FN("cpu", key_cpu),
+	KEY_NUM("timeout_ms", timeout_ms, 1, AVQ_SIM_MAX_TIMEOUT_MS),
+	KEY_NUM("fault_delay_us", faults.delay_us, 0, UINT32_MAX),
+	KEY_NUM("fault_reorder", faults.reorder, 0, UINT32_MAX),
+	KEY_NUM("fault_drop_every", faults.drop_every, 0, UINT32_MAX),
+	KEY_FN("fault_fail_class", key_fault_fail_class),
+	KEY_FN("fault_fail_cmd", key_fault_fail_cmd),
+	KEY_NUM("fault_fail_ack", faults.fail_ack, 1, UINT8_MAX),
+	KEY_BOOL("fault_stall", faults.stall),
+	/* The sum of net and vdpa is checked once all keys are in. */
+	KEY_NUM("net", net, 0, AVQ_SIM_MAX_VDEVS),
+	KEY_NUM("vdpa", vdpa, 0, AVQ_SIM_MAX_VDEVS),
+	KEY_FN("mac", key_mac),
+	/* virtio 1.2, 5.1.4.1: the mtu is at least 68; 9000 is the model's. */
+	KEY_NUM("mtu", mtu, AVQ_MTU_MIN, AVQ_MTU_MAX),
+	KEY_FN("queues", key_queues),
+};
+
+/* Parse @p v into the plain field of key @p k. */
+static int
+key_plain(const struct key_desc *k, const char *v, struct avq_sim_args *a,
+	  char *why)
+{
+	uint8_t *field = (uint8_t *)a + k->off;
+	uint64_t n;
+
+	if (k->size == 0) {
+		snprintf(why, WHY_LEN, "0, 1");
+		return parse_bool(v, (bool *)field);
+	}
+	snprintf(why, WHY_LEN, "%" PRIu64 "..%" PRIu64, k->lo, k->hi);
+	if (parse_range(v, k->lo, k->hi, &n) < 0)
+		return -EINVAL;
+	switch (k->size) {
+	case sizeof(uint8_t):
+		*field = (uint8_t)n;
+		break;
+	case sizeof(uint16_t):
+		*(uint16_t *)field = (uint16_t)n;
+		break;
+	default:
+		*(uint32_t *)field = (uint32_t)n;
+		break;
+	}
+	return 0;
+}
 
 static void
 args_defaults(struct avq_sim_args *a)
@@ -598,15 +496,19 @@ avq_sim_args_parse(const char *name, const char *args, struct avq_sim_args *a)
 		}
 		seen |= RTE_BIT32(k);
 		why[0] = '\0';
-		if (avq_keys[k].fn(val, a, why) < 0) {
+		if ((avq_keys[k].fn != NULL ? avq_keys[k].fn(val, a, why) :
+		     key_plain(&avq_keys[k], val, a, why)) < 0) {
 			AVQ_BUS_LOG(ERR, name, "bad value '%s' for '%s' (%s)",
 				    val != NULL ? val : "", key, why);
 			ret = -EINVAL;
 			break;
 		}
-		if (avq_keys[k].fn == key_net)
+		/* Any fault_* key installs fault injection. */
+		if (strncmp(key, "fault_", 6) == 0)
+			a->fault = true;
+		if (strcmp(key, "net") == 0)
 			net_val = val;
-		else if (avq_keys[k].fn == key_vdpa)
+		else if (strcmp(key, "vdpa") == 0)
 			vdpa_val = val;
 	}
 	if (ret == 0)
