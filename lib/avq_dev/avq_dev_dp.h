@@ -251,6 +251,59 @@ avq_dvq_walk1(struct avq_dvq *dq, uint16_t k, uint32_t access, uint64_t need,
 	return true;
 }
 
+/*
+ * Fast path of avq_dvq_walk() for a transmit chain of exactly two
+ * readable descriptors, each within the cached translation: a header
+ * descriptor and the frame's (the layout net_avq posts). true: @p ch is
+ * filled; false: nothing was changed, take avq_dvq_walk().
+ */
+static __rte_always_inline bool
+avq_dvq_walk_tx2(struct avq_dvq *dq, uint16_t k, struct avq_chain *ch)
+{
+	const struct avq_desc *d0, *d1;
+	uint64_t a0, a1, n0 = 0, n1 = 0;
+	uint16_t head, nx;
+	uint32_t l0, l1;
+	uint8_t *p0, *p1;
+
+	head = avq_le16(dq->avail->ring[(uint16_t)(dq->last_avail + k) &
+					dq->mask]);
+	if (unlikely(head >= dq->size))
+		return false;
+	/* Each field is read once and checked as read. */
+	d0 = &dq->desc[head];
+	if (avq_le16(d0->flags) != AVQ_DESC_F_NEXT)
+		return false;
+	nx = avq_le16(d0->next);
+	a0 = avq_le64(d0->addr);
+	l0 = avq_le32(d0->len);
+	if (unlikely(nx >= dq->size))
+		return false;
+	d1 = &dq->desc[nx];
+	a1 = avq_le64(d1->addr);
+	l1 = avq_le32(d1->len);
+	if (unlikely(avq_le16(d1->flags) != 0 || l0 == 0 || l1 == 0 ||
+		     a0 > UINT64_MAX - (l0 - 1) || a1 > UINT64_MAX - (l1 - 1) ||
+		     (uint64_t)l0 + l1 > AVQ_DP_TX_MAX))
+		return false;
+	p0 = avq_xc_hit(&dq->xc, a0, l0, AVQ_MMU_F_READ, &n0);
+	p1 = avq_xc_hit(&dq->xc, a1, l1, AVQ_MMU_F_READ, &n1);
+	if (unlikely(p0 == NULL || p1 == NULL || n0 != l0 || n1 != l1))
+		return false;
+	ch->head = head;
+	ch->npieces = 2;
+	ch->nrd = 2;
+	ch->partial = false;
+	ch->p[0].va = p0;
+	ch->p[0].len = l0;
+	ch->p[1].va = p1;
+	ch->p[1].len = l1;
+	ch->rd_len = (uint64_t)l0 + l1;
+	ch->wr_len = 0;
+	ch->wr_rec = 0;
+	return true;
+}
+
 /* Write a used element; published by avq_dvq_publish(). */
 static __rte_always_inline void
 avq_dvq_used(struct avq_dvq *dq, uint16_t id, uint32_t len)

@@ -227,9 +227,15 @@ chain_read(const struct avq_chain *ch, uint64_t off, void *dst, uint32_t len)
 	uint8_t *d = dst;
 	uint32_t i, k;
 
-	/* Usually all in the first piece. */
+	/* Usually all in the first piece, or (a header of its own) all in
+	 * the second. */
 	if (likely(ch->nrd != 0 && off + len <= ch->p[0].len)) {
 		memcpy(dst, ch->p[0].va + off, len);
+		return;
+	}
+	if (likely(ch->nrd > 1 && off >= ch->p[0].len &&
+		   off - ch->p[0].len + len <= ch->p[1].len)) {
+		memcpy(dst, ch->p[1].va + (off - ch->p[0].len), len);
 		return;
 	}
 	for (i = 0; i < ch->nrd && len > 0; i++) {
@@ -661,7 +667,8 @@ net_tx(struct avq_dp_dev *dp, struct avq_net_dp *n, uint16_t q, bool link)
 
 	cnt = RTE_MIN(net_queue_avail(n, q), (uint16_t)AVQ_DP_BURST);
 	for (k = 0; k < cnt; k++) {
-		if (likely(avq_dvq_walk1(dq, k, AVQ_MMU_F_READ, 0, ch)))
+		if (likely(avq_dvq_walk_tx2(dq, k, ch) ||
+			   avq_dvq_walk1(dq, k, AVQ_MMU_F_READ, 0, ch)))
 			fault = RTE_AVQ_DEV_FAULT_NONE;
 		else
 			fault = avq_dvq_walk(n->v, q, dq, k, AVQ_WALK_RD, 0, ch);

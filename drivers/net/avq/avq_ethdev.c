@@ -338,12 +338,45 @@ status_add(struct avq_port *p, uint8_t *st, uint8_t bits)
 	return rte_avq_status_set(p->aq, p->id, *st);
 }
 
+/* Whether receive frames may need several buffers: scatter asked for, or
+ * a buffer smaller than the largest frame with its header. */
+static bool
+avq_rx_fits(const struct avq_port *p, uint16_t mtu)
+{
+	const struct rte_eth_dev_data *d = p->eth->data;
+	uint32_t frame = (uint32_t)mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN +
+			 AVQ_NET_HDR_LEN;
+	uint16_t i;
+
+	for (i = 0; i < d->nb_rx_queues; i++)
+		if (d->rx_queues[i] == NULL ||
+		    avq_rxq_buf_len(d->rx_queues[i]) < frame)
+			return false;
+	return true;
+}
+
+static bool
+rx_needs_mrg(const struct avq_port *p)
+{
+	if (p->eth->data->dev_conf.rxmode.offloads &
+	    RTE_ETH_RX_OFFLOAD_SCATTER)
+		return true;
+	return !avq_rx_fits(p, p->mtu);
+}
+
 static int
 negotiate(struct avq_port *p, uint8_t *st)
 {
 	uint64_t f = p->dev_features & AVQ_NET_WANTED_FEATURES;
 	uint8_t got = 0;
 	int ret;
+
+	/* virtio 1.2, 5.1.6.3.1: without VIRTIO_NET_F_MRG_RXBUF every frame
+	 * fits one buffer, and the receive path never reads the header
+	 * (num_buffers is 1): one cache line less crosses from the device
+	 * per frame. Asked for only when frames may not fit. */
+	if (!rx_needs_mrg(p))
+		f &= ~RTE_BIT64(AVQ_NET_F_MRG_RXBUF);
 
 	/* virtio 1.2, 3.1.1: ACKNOWLEDGE, DRIVER, features, FEATURES_OK,
 	 * then re-read the status: the device may refuse the set. */
@@ -754,6 +787,14 @@ avq_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 		AVQ_NET_LOG(ERR, p->name, "mtu %u out of range (%u..%u)", mtu,
 			    RTE_ETHER_MIN_MTU, p->dev_mtu);
 		return -EINVAL;
+	}
+	/* Buffers of a running port without MRG_RXBUF hold one frame of
+	 * the mtu negotiated for: a larger one takes a restart. */
+	if (p->started && !(p->features & RTE_BIT64(AVQ_NET_F_MRG_RXBUF)) &&
+	    mtu > p->mtu && !avq_rx_fits(p, mtu)) {
+		AVQ_NET_LOG(ERR, p->name, "mtu %u: receive buffers too small without mergeable buffers; stop the port first",
+			    mtu);
+		return -EBUSY;
 	}
 	p->mtu = mtu;
 	return 0;

@@ -115,6 +115,7 @@ struct avq_rxq {
 	uint16_t port_id;
 	uint16_t nb_desc;		/* as asked at set-up */
 	bool scatter;			/* multi-segment frames allowed */
+	bool mrg;			/* MRG_RXBUF: num_buffers to read */
 	/* Counters (this lcore only). */
 	uint64_t packets;
 	uint64_t bytes;
@@ -128,7 +129,8 @@ struct avq_txq {
 	struct rte_mbuf **sw;		/* mbuf of the chain at each head */
 	uint16_t *next;			/* our copy of each descriptor's next */
 	uint8_t *ndesc;			/* descriptors of the chain at a head */
-	struct avq_net_hdr *hdrs;	/* one header per descriptor (DMA) */
+	struct avq_net_hdr *hdrs;	/* one header per pair (DMA) */
+	uint16_t half;			/* pairs: header descriptor half + k */
 	uint64_t hdrs_iova;
 	struct avq_port *port;
 	uint16_t queue_id;
@@ -213,6 +215,8 @@ void avq_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 void avq_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 /* Program queue @p q on the device (after its rings were cleared). */
 int avq_rxq_start(struct avq_port *p, struct avq_rxq *q);
+/* Bytes the device may write in one receive buffer (header and frame). */
+uint32_t avq_rxq_buf_len(const struct avq_rxq *q);
 int avq_txq_start(struct avq_port *p, struct avq_txq *q);
 /* After the device was reset: give back every mbuf the rings held. */
 void avq_rxq_stop(struct avq_rxq *q);

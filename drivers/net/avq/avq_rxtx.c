@@ -12,11 +12,14 @@
  * spans several buffers (MRG_RXBUF, num_buffers) becomes a multi-segment
  * mbuf. Buffers are posted again in bulk (rte_pktmbuf_alloc_bulk).
  *
- * Transmit: the (all-zero) header is prepended in the mbuf's headroom
- * when the mbuf is ours alone and has room: one descriptor per frame;
- * otherwise the header comes from a per-descriptor table and each segment
- * follows in its own descriptor. Transmitted mbufs are freed lazily, in
- * bulk, when descriptors run short.
+ * Transmit: descriptors in pairs. The first half of the table is data
+ * descriptors, the second half constant header descriptors (written once
+ * at start, each pointing at an all-zero header of a table and chained to
+ * its data descriptor): a frame costs one descriptor per segment, nothing
+ * is written into its headroom, and the lines the device reads for the
+ * header never move between the cores. A ring of N entries holds N/2
+ * frames. Transmitted mbufs are freed lazily, in bulk, when descriptors
+ * run short.
  *
  * Doorbells: only when the device did not set VRING_USED_F_NO_NOTIFY
  * (virtio 1.2, 2.7.10), then the transport's wake.
@@ -263,7 +266,17 @@ avq_rxq_start(struct avq_port *p, struct avq_rxq *q)
 
 	vring_clear(&q->vr);
 	q->scatter = (rx->offloads & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
+	q->mrg = (p->features & RTE_BIT64(AVQ_NET_F_MRG_RXBUF)) != 0;
 	return vring_program(p, &q->vr, (uint16_t)(2 * q->queue_id));
+}
+
+uint32_t
+avq_rxq_buf_len(const struct avq_rxq *q)
+{
+	/* As posted by rxq_post(): from the header in the headroom's last
+	 * 12 bytes to the end of the buffer. */
+	return (uint32_t)rte_pktmbuf_data_room_size(q->mp) -
+	       RTE_PKTMBUF_HEADROOM + AVQ_NET_HDR_LEN;
 }
 
 void
@@ -376,7 +389,9 @@ avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 
 	used = vring_used_idx(vr);
 	while (got < n && vr->last_used != used) {
-		nb = rxq_peek_nb(q);
+		/* Without MRG_RXBUF a frame is one buffer: the header, which
+		 * the device wrote, is not read (one line less to fetch). */
+		nb = q->mrg ? rxq_peek_nb(q) : 1;
 		if (unlikely(nb != 1)) {
 			/* A merged frame: all its entries, or wait for them. */
 			if (nb == 0 || nb > vr->size) {
@@ -493,12 +508,39 @@ avq_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	dev->data->tx_queues[qid] = NULL;
 }
 
+static __rte_always_inline void
+tx_desc(struct avq_desc *d, uint64_t addr, uint32_t len, uint16_t flags,
+	uint16_t next)
+{
+	d->addr = avq_to_le64(addr);
+	d->len = avq_to_le32(len);
+	d->flags = avq_to_le16(flags);
+	d->next = avq_to_le16(next);
+}
+
 int
 avq_txq_start(struct avq_port *p, struct avq_txq *q)
 {
-	vring_clear(&q->vr);
-	memset(q->ndesc, 0, q->vr.size);
-	return vring_program(p, &q->vr, (uint16_t)(2 * q->queue_id + 1));
+	struct avq_vring *vr = &q->vr;
+	uint16_t half = vr->size / 2, k;
+
+	vring_clear(vr);
+	memset(q->ndesc, 0, vr->size);
+	/* Descriptors in pairs: header descriptor half + k (constant: the
+	 * k-th all-zero header, then descriptor k) and data descriptor k.
+	 * The header half is written once here and never again, so its
+	 * lines stay clean in both the device's cache and ours; a frame
+	 * costs one 16-byte descriptor per segment and nothing is written
+	 * into the packet's headroom. */
+	vr->nfree = 0;
+	for (k = half; k-- > 0;) {
+		vr->free[vr->nfree++] = k;
+		tx_desc(&vr->desc[half + k],
+			q->hdrs_iova + (uint64_t)k * AVQ_NET_HDR_LEN,
+			AVQ_NET_HDR_LEN, AVQ_DESC_F_NEXT, k);
+	}
+	q->half = half;
+	return vring_program(p, vr, (uint16_t)(2 * q->queue_id + 1));
 }
 
 void
@@ -525,20 +567,22 @@ txq_reclaim(struct avq_txq *q)
 	while (vr->last_used != used) {
 		head = avq_le32(vr->used->ring[vr->last_used & vr->mask].id);
 		vr->last_used++;
-		if (unlikely(head >= vr->size || q->sw[head] == NULL)) {
+		/* Chains start at a header descriptor (half + k). */
+		id = (uint16_t)(head - q->half);
+		if (unlikely(head < q->half || head >= vr->size ||
+			     q->sw[id] == NULL)) {
 			q->errors++;
 			continue;
 		}
-		done[nd++] = q->sw[head];
-		q->sw[head] = NULL;
+		done[nd++] = q->sw[id];
+		q->sw[id] = NULL;
 		/* Our own record of the chain, not the table the device
 		 * could read: descriptors go back exactly as posted. */
-		id = (uint16_t)head;
-		for (k = 0; k < q->ndesc[head]; k++) {
+		for (k = 0; k < q->ndesc[id]; k++) {
 			vr->free[vr->nfree++] = id;
 			id = q->next[id];
 		}
-		q->ndesc[head] = 0;
+		q->ndesc[(uint16_t)(head - q->half)] = 0;
 		if (nd == RTE_DIM(done)) {
 			rte_pktmbuf_free_bulk(done, nd);
 			nd = 0;
@@ -548,41 +592,31 @@ txq_reclaim(struct avq_txq *q)
 		rte_pktmbuf_free_bulk(done, nd);
 }
 
+/* Post @p m, whose @p nseg segments take as many free pairs: the chain
+ * is header descriptor half + k, then data descriptors k, ... */
 static __rte_always_inline void
-tx_desc(struct avq_desc *d, uint64_t addr, uint32_t len, uint16_t flags,
-	uint16_t next)
-{
-	d->addr = avq_to_le64(addr);
-	d->len = avq_to_le32(len);
-	d->flags = avq_to_le16(flags);
-	d->next = avq_to_le16(next);
-}
-
-/* A frame in several descriptors: header from the table, then each
- * segment. @p need descriptors are free. */
-static void
-tx_chain(struct avq_txq *q, struct rte_mbuf *m, uint16_t need)
+tx_post(struct avq_txq *q, struct rte_mbuf *m, uint16_t nseg)
 {
 	struct avq_vring *vr = &q->vr;
-	uint16_t head, id, prev;
+	uint16_t first, id, prev;
 	struct rte_mbuf *seg;
 
-	head = vr->free[--vr->nfree];
-	tx_desc(&vr->desc[head], q->hdrs_iova + (uint64_t)head * AVQ_NET_HDR_LEN,
-		AVQ_NET_HDR_LEN, AVQ_DESC_F_NEXT, 0);
-	prev = head;
-	for (seg = m; seg != NULL; seg = seg->next) {
+	first = vr->free[--vr->nfree];
+	tx_desc(&vr->desc[first], rte_mbuf_data_iova(m), m->data_len, 0, 0);
+	prev = first;
+	for (seg = m->next; seg != NULL; seg = seg->next) {
 		id = vr->free[--vr->nfree];
+		vr->desc[prev].flags = avq_to_le16(AVQ_DESC_F_NEXT);
 		vr->desc[prev].next = avq_to_le16(id);
 		q->next[prev] = id;
 		tx_desc(&vr->desc[id], rte_mbuf_data_iova(seg), seg->data_len,
-			AVQ_DESC_F_NEXT, 0);
+			0, 0);
 		prev = id;
 	}
-	vr->desc[prev].flags = 0;
-	q->sw[head] = m;
-	q->ndesc[head] = (uint8_t)need;
-	vr->avail->ring[vr->avail_idx & vr->mask] = avq_to_le16(head);
+	q->sw[first] = m;
+	q->ndesc[first] = (uint8_t)nseg;
+	vr->avail->ring[vr->avail_idx & vr->mask] =
+		avq_to_le16((uint16_t)(q->half + first));
 	vr->avail_idx++;
 }
 
@@ -591,56 +625,29 @@ avq_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct avq_txq *q = txq;
 	struct avq_vring *vr = &q->vr;
-	uint16_t i, need, id, sent = 0;
+	uint16_t i, nseg, sent = 0;
 	struct rte_mbuf *m;
 	uint64_t bytes = 0;
-	uint8_t *h;
 
 	if (vr->nfree < AVQ_TX_FREE_THRESH || vr->nfree < n)
 		txq_reclaim(q);
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
-		if (likely(m->nb_segs == 1 && RTE_MBUF_DIRECT(m) &&
-			   rte_mbuf_refcnt_read(m) == 1 &&
-			   rte_pktmbuf_headroom(m) >= AVQ_NET_HDR_LEN &&
-			   m->data_len > 0)) {
-			if (unlikely(vr->nfree == 0)) {
-				txq_reclaim(q);
-				if (vr->nfree == 0)
-					break;
-			}
-			/* The header goes in front of the data, in the
-			 * headroom: one descriptor for the frame. */
-			h = rte_pktmbuf_mtod(m, uint8_t *) - AVQ_NET_HDR_LEN;
-			memset(h, 0, AVQ_NET_HDR_LEN);
-			id = vr->free[--vr->nfree];
-			tx_desc(&vr->desc[id],
-				rte_mbuf_data_iova(m) - AVQ_NET_HDR_LEN,
-				m->data_len + AVQ_NET_HDR_LEN, 0, 0);
-			q->sw[id] = m;
-			q->ndesc[id] = 1;
-			vr->avail->ring[vr->avail_idx & vr->mask] =
-				avq_to_le16(id);
-			vr->avail_idx++;
-			bytes += m->pkt_len;
-			sent++;
-			continue;
-		}
-		need = (uint16_t)(m->nb_segs + 1);
-		if (unlikely(need > AVQ_TX_MAX_DESC || need > vr->size ||
+		nseg = m->nb_segs;
+		if (unlikely(nseg >= AVQ_TX_MAX_DESC || nseg > q->half ||
 			     m->pkt_len == 0)) {
 			/* The device could not gather it: dropped here. */
 			q->errors++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(vr->nfree < need)) {
+		if (unlikely(vr->nfree < nseg)) {
 			txq_reclaim(q);
-			if (vr->nfree < need)
+			if (vr->nfree < nseg)
 				break;
 		}
 		bytes += m->pkt_len;
-		tx_chain(q, m, need);
+		tx_post(q, m, nseg);
 		sent++;
 	}
 	if (likely(sent > 0)) {
