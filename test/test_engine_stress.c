@@ -794,7 +794,7 @@ static void
 op_unsupp(struct st_worker *w, struct st_rec *r, struct rte_avq_cmd *c,
 	  uint8_t *out)
 {
-	static const uint16_t classes[] = { 1, 8, 14, 15, 63, 70, 71, 72,
+	static const uint16_t classes[] = { 1, 8, 14, 15, 63, 69, 71, 72,
 					    127, 300 };
 	static const uint16_t known[][2] = {
 		{ AVQ_CLASS_STATUS, 2 }, { AVQ_CLASS_CONFIG, 2 },

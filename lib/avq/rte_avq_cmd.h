@@ -212,6 +212,62 @@ int rte_avq_net_trust_set(struct rte_avq_aq *aq, uint64_t id, bool trusted);
 int rte_avq_net_ctrl_state_get(struct rte_avq_aq *aq, uint64_t id,
 			       struct avq_net_ctrl_state *st);
 
+/*
+ * VQ_STATE extension (class 68, CAP bit AVQ_CAP_F_EXT(68)): a managed
+ * device's indices in a split virtqueue. Errors: -ENOENT (no such device),
+ * -ERANGE (no such queue), -EINVAL (a rule below), -ENOTSUP (class not
+ * offered, or not a device type with rings), -EIO (strict device).
+ */
+
+/**
+ * VQ_STATE_GET: the next available-ring entry the device takes
+ * (@p avail_idx), the next used-ring entry it writes (@p used_idx) and
+ * whether queue @p q is enabled. A queue not started since its last
+ * (re-)enable or reset reads 0, 0. Any output may be NULL.
+ */
+int rte_avq_vq_state_get(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
+			 uint16_t *avail_idx, uint16_t *used_idx,
+			 bool *enabled);
+
+/**
+ * VQ_STATE_STOP: disable queue @p q and return the indices at which it
+ * stopped, in one step (no chain is taken after them); VQ_STATE_GET reads
+ * the same afterwards, until the queue is enabled or the device reset.
+ * Stopping a disabled queue only reports. What vhost-user's
+ * GET_VRING_BASE needs.
+ */
+int rte_avq_vq_state_stop(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
+			  uint16_t *avail_idx, uint16_t *used_idx);
+
+/**
+ * VQ_STATE_SET: enable queue @p q, which the device resumes at
+ * @p avail_idx / @p used_idx rather than at 0. The device must be at
+ * DRIVER_OK, the queue disabled with its size and address set, and
+ * avail_idx - used_idx (mod 2^16) at most the ring size: -EINVAL otherwise.
+ */
+int rte_avq_vq_state_set(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
+			 uint16_t avail_idx, uint16_t used_idx);
+
+/** Counters of one virtqueue (VQ_STATS_GET, host byte order). */
+struct rte_avq_vq_stats {
+	uint64_t packets;	/**< rx: frames written; tx: frames switched;
+				 * control: commands executed */
+	uint64_t bytes;		/**< frame bytes of those packets */
+	uint64_t drops;		/**< frames not delivered */
+	uint64_t errors;	/**< malformed frames; control: NET_ERR acks */
+	uint64_t interrupts;	/**< interrupts raised after used updates */
+};
+
+/**
+ * VQ_STATS_GET extension (class 70, CAP bit AVQ_CAP_F_EXT(70)): the
+ * counters of queue @p q. Errors as VQ_STATE.
+ */
+int rte_avq_vq_stats_get(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
+			 struct rte_avq_vq_stats *stats);
+
+/** VQ_STATS_RESET of queue @p q, or of every queue for AVQ_VQ_STATS_ALL. */
+int rte_avq_vq_stats_reset(struct rte_avq_aq *aq, uint64_t id, uint16_t q);
+
 #ifdef __cplusplus
 }
 #endif

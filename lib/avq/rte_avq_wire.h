@@ -675,6 +675,73 @@ avq_cmd_str(unsigned int cls, unsigned int cmd)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* Class 68 VQ_STATE and class 70 VQ_STATS (appended extensions)       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * VQ_STATE (class 68, CAP bit AVQ_CAP_F_EXT(68)): where a managed device
+ * stands in a split virtqueue, so that a driver can stop a queue, read
+ * back the indices (vhost-user GET_VRING_BASE) and later restart the ring
+ * from them instead of from 0 (a memory-table change, a reconnect).
+ */
+#define  AVQ_VQ_STATE_GET		0	/**< avq_vq -> avq_vq_state */
+#define  AVQ_VQ_STATE_SET		1	/**< avq_vq_state_set -> */
+#define  AVQ_VQ_STATE_STOP		2	/**< avq_vq -> avq_vq_state */
+
+/** VQ_STATE_GET / VQ_STATE_STOP in-data. */
+struct avq_vq_state {
+	rte_le16_t avail_idx;	/**< next available-ring entry the device takes */
+	rte_le16_t used_idx;	/**< next used-ring entry the device writes */
+	uint8_t enabled;	/**< 1: the queue is enabled */
+	uint8_t reserved[3];
+} __rte_packed;
+
+/**
+ * VQ_STATE_SET: set the indices queue @c queue_index resumes from and
+ * enable it, in one command. The queue must be disabled with its size and
+ * address set; @c flags must be AVQ_VQ_STATE_F_ENABLE.
+ */
+struct avq_vq_state_set {
+	rte_le16_t queue_index;
+	rte_le16_t avail_idx;
+	rte_le16_t used_idx;
+	uint8_t flags;		/**< AVQ_VQ_STATE_F_* */
+	uint8_t reserved;
+} __rte_packed;
+
+/** VQ_STATE_SET: enable the queue at the given indices (required). */
+#define AVQ_VQ_STATE_F_ENABLE		1u
+
+/*
+ * VQ_STATS (class 70, CAP bit AVQ_CAP_F_EXT(70)): the per-queue counters
+ * of a managed device. A queue index of AVQ_VQ_STATS_ALL in RESET means
+ * every queue of the device.
+ */
+#define  AVQ_VQ_STATS_GET		0	/**< avq_vq -> avq_vq_stats */
+#define  AVQ_VQ_STATS_RESET		1	/**< avq_vq -> */
+
+#define AVQ_VQ_STATS_ALL		0xffffu
+
+/** VQ_STATS_GET in-data. */
+struct avq_vq_stats {
+	rte_le64_t packets;	/**< rx: frames written; tx: frames taken and
+				 * switched; control: commands executed */
+	rte_le64_t bytes;	/**< frame bytes of those packets */
+	rte_le64_t drops;	/**< frames not delivered (no buffers, link
+				 * down, no packet buffer) */
+	rte_le64_t errors;	/**< malformed frames; control: NET_ERR acks */
+	rte_le64_t interrupts;	/**< interrupts raised after used updates */
+} __rte_packed;
+
+static inline void
+avq_wire_vqx_size_checks(void)
+{
+	RTE_BUILD_BUG_ON(sizeof(struct avq_vq_state) != 8);
+	RTE_BUILD_BUG_ON(sizeof(struct avq_vq_state_set) != 8);
+	RTE_BUILD_BUG_ON(sizeof(struct avq_vq_stats) != 40);
+}
+
 #ifdef __cplusplus
 }
 #endif

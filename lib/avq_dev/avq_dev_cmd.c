@@ -21,6 +21,7 @@
 
 #include "avq_dev_private.h"
 #include "avq_dev_dp.h"
+#include "avq_dev_vqx.h"
 
 #define ANY UINT32_MAX
 
@@ -100,6 +101,9 @@ ext_offered(const struct rte_avq_dev *d, uint16_t class_id)
 		return d->params.mmu_batch;
 	case AVQ_CLASS_NET_CTRL:
 		return d->params.net_ctrl;
+	case AVQ_CLASS_VQ_STATE:
+	case AVQ_CLASS_VQ_STATS:
+		return true;	/* avq_dev_vqx.c */
 	default:
 		return false;
 	}
@@ -650,6 +654,21 @@ static const struct avq_cmd_desc cmd_table[] = {
 	    avq_cmd_net_ctrl_trust_set),
 	ROW(AVQ_CLASS_NET_CTRL, AVQ_NET_CTRL_STATE_GET, VDEV, 0, 0,
 	    sizeof(struct avq_net_ctrl_state), avq_cmd_net_ctrl_state_get),
+	/* CAP bits AVQ_CAP_F_EXT(68) and (70): avq_dev_vqx.c. */
+	ROW(AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_GET, VDEV, sizeof(struct avq_vq),
+	    sizeof(struct avq_vq), sizeof(struct avq_vq_state),
+	    avq_cmd_vq_state_get),
+	ROW(AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET, VDEV,
+	    sizeof(struct avq_vq_state_set), sizeof(struct avq_vq_state_set), 0,
+	    avq_cmd_vq_state_set),
+	ROW(AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_STOP, VDEV, sizeof(struct avq_vq),
+	    sizeof(struct avq_vq), sizeof(struct avq_vq_state),
+	    avq_cmd_vq_state_stop),
+	ROW(AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_GET, VDEV, sizeof(struct avq_vq),
+	    sizeof(struct avq_vq), sizeof(struct avq_vq_stats),
+	    avq_cmd_vq_stats_get),
+	ROW(AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_RESET, VDEV, sizeof(struct avq_vq),
+	    sizeof(struct avq_vq), 0, avq_cmd_vq_stats_reset),
 };
 
 /* Direct index into cmd_table by (class, command), built once from the

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The avq authors
+ */
+
+/*
+ * Typed helpers of extension classes 68 VQ_STATE and 70 VQ_STATS (see
+ * rte_avq_cmd.h and the protocol guide).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "rte_avq_cmd.h"
+#include "avq_private.h"
+
+/* A command with fixed-size in-data: on OK the device must have written
+ * all of it, or the caller would read stale bytes. */
+static int
+vqx_exec(struct rte_avq_aq *aq, uint64_t id, uint16_t cls, uint16_t cmd,
+	 const void *out, uint32_t out_len, void *in, uint32_t in_len)
+{
+	struct rte_avq_result res;
+	int ret;
+
+	ret = rte_avq_aq_exec(aq, id, cls, cmd, out, out_len, in, in_len,
+			      &res, 0);
+	if (ret < 0)
+		return ret;
+	ret = avq_ack_errno(res.ack);
+	if (ret == 0 && res.in_len < in_len) {
+		AVQ_LOG(ERR, "device %" PRIu64 " %s command %u: %u bytes of in-data, expected %u",
+			id, avq_class_str(cls), cmd, res.in_len, in_len);
+		return -EPROTO;
+	}
+	return ret;
+}
+
+static int
+vq_state_cmd(struct rte_avq_aq *aq, uint64_t id, uint16_t q, uint16_t cmd,
+	     uint16_t *avail, uint16_t *used, bool *enabled)
+{
+	struct avq_vq vq = { .queue_index = avq_to_le16(q) };
+	struct avq_vq_state st;
+	int ret;
+
+	ret = vqx_exec(aq, id, AVQ_CLASS_VQ_STATE, cmd, &vq, sizeof(vq),
+		       &st, sizeof(st));
+	if (ret != 0)
+		return ret;
+	if (avail != NULL)
+		*avail = avq_le16(st.avail_idx);
+	if (used != NULL)
+		*used = avq_le16(st.used_idx);
+	if (enabled != NULL)
+		*enabled = st.enabled != 0;
+	return 0;
+}
+
+int
+rte_avq_vq_state_get(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
+		     uint16_t *avail_idx, uint16_t *used_idx, bool *enabled)
+{
+	return vq_state_cmd(aq, id, q, AVQ_VQ_STATE_GET, avail_idx, used_idx,
+			    enabled);
+}
+
+int
+rte_avq_vq_state_stop(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
+		      uint16_t *avail_idx, uint16_t *used_idx)
+{
+	return vq_state_cmd(aq, id, q, AVQ_VQ_STATE_STOP, avail_idx, used_idx,
+			    NULL);
+}
+
+int
+rte_avq_vq_state_set(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
+		     uint16_t avail_idx, uint16_t used_idx)
+{
+	struct avq_vq_state_set s;
+
+	memset(&s, 0, sizeof(s));
+	s.queue_index = avq_to_le16(q);
+	s.avail_idx = avq_to_le16(avail_idx);
+	s.used_idx = avq_to_le16(used_idx);
+	s.flags = AVQ_VQ_STATE_F_ENABLE;
+	return vqx_exec(aq, id, AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET, &s,
+			sizeof(s), NULL, 0);
+}
+
+int
+rte_avq_vq_stats_get(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
+		     struct rte_avq_vq_stats *stats)
+{
+	struct avq_vq vq = { .queue_index = avq_to_le16(q) };
+	struct avq_vq_stats w;
+	int ret;
+
+	if (stats == NULL)
+		return -EINVAL;
+	ret = vqx_exec(aq, id, AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_GET, &vq,
+		       sizeof(vq), &w, sizeof(w));
+	if (ret != 0)
+		return ret;
+	stats->packets = avq_le64(w.packets);
+	stats->bytes = avq_le64(w.bytes);
+	stats->drops = avq_le64(w.drops);
+	stats->errors = avq_le64(w.errors);
+	stats->interrupts = avq_le64(w.interrupts);
+	return 0;
+}
+
+int
+rte_avq_vq_stats_reset(struct rte_avq_aq *aq, uint64_t id, uint16_t q)
+{
+	struct avq_vq vq = { .queue_index = avq_to_le16(q) };
+
+	return vqx_exec(aq, id, AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_RESET, &vq,
+			sizeof(vq), NULL, 0);
+}
