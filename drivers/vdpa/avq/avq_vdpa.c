@@ -8,18 +8,26 @@
  * vhost-user shares with this process; the managed device reaches it
  * through the management device's DMA windows and its own device MMU
  * (iova = guest-physical address -> DMA address of our mapping), so the
- * descriptors the frontend writes are used unchanged.
+ * descriptors the frontend writes are used unchanged (avq_vdpa_mem.c).
  *
  *  - dev_conf: memory table -> DMA windows + device MMU (batched), then the
- *    device from reset to DRIVER_OK with the frontend's features and rings.
+ *    device from reset to DRIVER_OK with the frontend's features, rings and
+ *    interrupt vectors; each ring starts at vhost's vring base (class 68
+ *    VQ_STATE_SET after DRIVER_OK when the device offers it).
  *  - kicks: while busy the device polls (VRING_USED_F_NO_NOTIFY); when it
  *    sleeps the frontend writes the vring's kickfd, which a relay thread
  *    turns into the device's doorbell plus the transport's wake.
- *  - interrupts are not wired: the frontends this slice serves
- *    (net_virtio_user in a DPDK application) poll.
- *  - dev_close: reset, give vhost the ring indices (the device completes
- *    in order, so the used index is also how far it read the avail ring),
- *    drop the MMU mappings and windows.
+ *  - interrupts: each vring's callfd is bound to an interrupt vector of the
+ *    management device (transport vector_bind), programmed with MSI_VQ_SET
+ *    and MSI_VQ_ENABLE; the device raises it after used-ring updates unless
+ *    the frontend set VRING_AVAIL_F_NO_INTERRUPT.
+ *  - dev_close: stop every ring and read where it stopped (class 68
+ *    VQ_STATE_STOP) for vhost's GET_VRING_BASE, and keep the device at
+ *    DRIVER_OK with its memory: the dev_conf that follows (a memory-table
+ *    change, a restart of the same connection) sends only the difference.
+ *    Without class 68: reset, and the used index stands for both indices
+ *    (the device completes in order).
+ *  - dev_cleanup (connection gone), remove: reset and release everything.
  */
 
 #include <errno.h>
@@ -29,25 +37,21 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_common.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
-#include <rte_malloc.h>
+#include <rte_errno.h>
+#include <rte_vdpa.h>
 #include <rte_vhost.h>
 #include <vdpa_driver.h>
 
 #include "bus_avq_driver.h"
 #include "rte_avq_cmd.h"
-#include "rte_avq_mmu.h"
+#include "avq_vdpa.h"
 #include "rte_avq_wire.h"
-
-extern int avq_vdpa_logtype;
-
-#define AVQ_VDPA_LOG(level, name, fmt, ...)				\
-	rte_log(RTE_LOG_ ## level, avq_vdpa_logtype, "vdpa_avq: %s: " fmt "\n", \
-		(name), ##__VA_ARGS__)
 
 /* vhost-user (docs/interop/vhost-user): bit 30 of the feature word says
  * the backend speaks protocol features; vhost requires it of a vDPA
@@ -64,66 +68,182 @@ extern int avq_vdpa_logtype;
 	 RTE_BIT64(AVQ_NET_F_MQ) | RTE_BIT64(AVQ_NET_F_CTRL_RX) |	\
 	 RTE_BIT64(AVQ_NET_F_CTRL_MAC_ADDR))
 
-/* Only what this driver really does: REPLY_ACK (vhost answers for us),
- * MQ. No BACKEND_REQ (no host notifiers), no STATUS (dev_conf follows the
- * vring state, not the frontend's status byte), no CONFIG. */
+/* Only what this driver really does (doc/guides/vdpadevs/avq.rst):
+ * REPLY_ACK (vhost answers for us), MQ, CONFIG (get_config/set_config
+ * through the CONFIG class). No BACKEND_REQ/HOST_NOTIFIER (the doorbell
+ * page is not an mmap-able fd), no STATUS (dev_conf follows the vrings),
+ * no LOG_SHMFD (no dirty logging). */
 #define AVQ_VDPA_PROTOCOL_FEATURES					\
 	(RTE_BIT64(VHOST_USER_PROTOCOL_F_MQ) |				\
-	 RTE_BIT64(VHOST_USER_PROTOCOL_F_REPLY_ACK))
+	 RTE_BIT64(VHOST_USER_PROTOCOL_F_REPLY_ACK) |			\
+	 RTE_BIT64(VHOST_USER_PROTOCOL_F_CONFIG))
 
-#define AVQ_VDPA_MAX_VRINGS	(2 * 16)
-
-struct avq_vdpa_vring {
-	uint16_t size;
-	bool set_up;			/* programmed on the device */
-	int kickfd;
-	uint16_t *notify;		/* doorbell slot (VQ_NOTIFY_GET) */
-	struct vring_used *used;	/* our mapping of the used ring */
+/* Per-queue counters of class 70, in rte_vdpa_get_stats() order. */
+enum {
+	AVQ_VDPA_STAT_PACKETS,
+	AVQ_VDPA_STAT_BYTES,
+	AVQ_VDPA_STAT_DROPS,
+	AVQ_VDPA_STAT_ERRORS,
+	AVQ_VDPA_STAT_INTERRUPTS,
+	AVQ_VDPA_STAT_MAX
 };
 
-struct avq_vdpa {
-	char name[RTE_AVQ_NAME_LEN];
-	struct rte_avq_vdev *v;
-	struct rte_vdpa_device *vdpa;
-	const struct rte_avq_transport *t;
-	uint64_t dev_features;		/* FEAT_DEVICE_GET */
-	uint16_t max_vq_size;		/* VQ_SIZE_GET after reset */
-	pthread_mutex_t lock;		/* vid, configured, relay */
-	int vid;			/* attached vhost device, or -1 */
-	bool configured;		/* DRIVER_OK through dev_conf */
-	uint16_t nr_vrings;
-	struct avq_vdpa_vring vr[AVQ_VDPA_MAX_VRINGS];
-	struct rte_avq_mmu_region *mmu;	/* programmed in ASID 0 */
-	unsigned int n_mmu;
-	struct rte_avq_mmu_region *win;	/* DMA windows (dma, len) we made */
-	unsigned int n_win;
-	/* Kick relay. */
-	pthread_t relay;
-	bool relay_on;
-	int epfd;
-	int stopfd;			/* eventfd: relay, stop */
+static const char * const avq_vdpa_stat_names[AVQ_VDPA_STAT_MAX] = {
+	[AVQ_VDPA_STAT_PACKETS] = "packets",
+	[AVQ_VDPA_STAT_BYTES] = "bytes",
+	[AVQ_VDPA_STAT_DROPS] = "dropped",
+	[AVQ_VDPA_STAT_ERRORS] = "errors",
+	[AVQ_VDPA_STAT_INTERRUPTS] = "interrupts",
 };
+
+static struct rte_vdpa_dev_ops avq_vdpa_ops;
 
 /* ---- Lookup ---- */
 
 static struct avq_vdpa *
-vdpa_of_vid(int vid)
+vdpa_of_dev(struct rte_vdpa_device *vdev)
 {
-	struct rte_vdpa_device *vdev = rte_vhost_get_vdpa_device(vid);
-	struct rte_avq_vdev *v;
-
-	if (vdev == NULL || vdev->device == NULL)
+	if (vdev == NULL || vdev->device == NULL || vdev->ops != &avq_vdpa_ops)
 		return NULL;
-	v = RTE_DEV_TO_AVQ_VDEV(vdev->device);
-	return v->drv_priv;
+	return RTE_DEV_TO_AVQ_VDEV(vdev->device)->drv_priv;
 }
 
 static struct avq_vdpa *
-vdpa_of_dev(struct rte_vdpa_device *vdev)
+vdpa_of_vid(int vid)
 {
-	if (vdev == NULL || vdev->device == NULL)
-		return NULL;
-	return RTE_DEV_TO_AVQ_VDEV(vdev->device)->drv_priv;
+	return vdpa_of_dev(rte_vhost_get_vdpa_device(vid));
+}
+
+/* ---- Interrupt vectors ----
+ *
+ * Vectors belong to the management device and every managed device of it
+ * shares them, so they are handed out per transport, process-wide. A
+ * vector whose bind fails (beyond the device's max_vectors) leaves its
+ * vring without interrupts, which polling frontends do not miss.
+ */
+
+#define AVQ_VDPA_VEC_MAX	2048u
+#define AVQ_VDPA_VEC_POOLS	16u
+
+static struct {
+	const void *ctx;		/* transport context; NULL: free */
+	unsigned int users;		/* vdpa devices using the pool */
+	uint64_t used[AVQ_VDPA_VEC_MAX / 64];
+} vec_pools[AVQ_VDPA_VEC_POOLS];
+static pthread_mutex_t vec_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+vec_pool_find(const void *ctx, bool add)
+{
+	unsigned int i;
+	int freeslot = -1;
+
+	for (i = 0; i < AVQ_VDPA_VEC_POOLS; i++) {
+		if (vec_pools[i].ctx == ctx)
+			return (int)i;
+		if (vec_pools[i].ctx == NULL && freeslot < 0)
+			freeslot = (int)i;
+	}
+	if (!add || freeslot < 0)
+		return -1;
+	memset(&vec_pools[freeslot], 0, sizeof(vec_pools[freeslot]));
+	vec_pools[freeslot].ctx = ctx;
+	return freeslot;
+}
+
+/* Take a free vector of @p a's management device, or NO_VECTOR. */
+static uint32_t
+vec_alloc(struct avq_vdpa *a)
+{
+	uint32_t v = AVQ_VDPA_NO_VECTOR, i;
+	int p;
+
+	pthread_mutex_lock(&vec_lock);
+	p = vec_pool_find(a->t->ctx, false);
+	for (i = 0; p >= 0 && i < AVQ_VDPA_VEC_MAX; i++) {
+		if (!(vec_pools[p].used[i / 64] & RTE_BIT64(i % 64))) {
+			vec_pools[p].used[i / 64] |= RTE_BIT64(i % 64);
+			v = i;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&vec_lock);
+	return v;
+}
+
+static void
+vec_free(struct avq_vdpa *a, uint32_t v)
+{
+	int p;
+
+	if (v >= AVQ_VDPA_VEC_MAX)
+		return;
+	pthread_mutex_lock(&vec_lock);
+	p = vec_pool_find(a->t->ctx, false);
+	if (p >= 0)
+		vec_pools[p].used[v / 64] &= ~RTE_BIT64(v % 64);
+	pthread_mutex_unlock(&vec_lock);
+}
+
+static int
+vec_pool_join(struct avq_vdpa *a)
+{
+	int p;
+
+	pthread_mutex_lock(&vec_lock);
+	p = vec_pool_find(a->t->ctx, true);
+	if (p >= 0)
+		vec_pools[p].users++;
+	pthread_mutex_unlock(&vec_lock);
+	return p < 0 ? -ENOSPC : 0;
+}
+
+static void
+vec_pool_leave(struct avq_vdpa *a)
+{
+	int p;
+
+	pthread_mutex_lock(&vec_lock);
+	p = vec_pool_find(a->t->ctx, false);
+	if (p >= 0 && --vec_pools[p].users == 0)
+		vec_pools[p].ctx = NULL;
+	pthread_mutex_unlock(&vec_lock);
+}
+
+/* Bind vring @p q's callfd to a new vector; NO_VECTOR when it has none. */
+static uint32_t
+vring_vector_bind(struct avq_vdpa *a, uint16_t q, int callfd)
+{
+	uint32_t vec;
+	int ret;
+
+	if (callfd < 0 || a->t->ops->vector_bind == NULL)
+		return AVQ_VDPA_NO_VECTOR;
+	vec = vec_alloc(a);
+	if (vec == AVQ_VDPA_NO_VECTOR) {
+		AVQ_VDPA_LOG(WARNING, a->name, "vring %u: no free interrupt vector: no interrupts",
+			     q);
+		return vec;
+	}
+	ret = a->t->ops->vector_bind(a->t->ctx, vec, callfd);
+	if (ret != 0) {
+		AVQ_VDPA_LOG(WARNING, a->name, "vring %u: binding vector %u: %s: no interrupts",
+			     q, vec, strerror(-ret));
+		vec_free(a, vec);
+		return AVQ_VDPA_NO_VECTOR;
+	}
+	return vec;
+}
+
+static void
+vring_vector_unbind(struct avq_vdpa *a, struct avq_vdpa_vring *vr)
+{
+	if (vr->vector == AVQ_VDPA_NO_VECTOR)
+		return;
+	/* Before vhost closes the callfd (GET_VRING_BASE, disconnect). */
+	a->t->ops->vector_bind(a->t->ctx, vr->vector, -1);
+	vec_free(a, vr->vector);
+	vr->vector = AVQ_VDPA_NO_VECTOR;
 }
 
 /* ---- Capabilities ---- */
@@ -178,6 +298,8 @@ avq_vdpa_get_vfio_fd(int vid)
 static int
 avq_vdpa_get_notify_area(int vid, int qid, uint64_t *offset, uint64_t *size)
 {
+	/* The doorbell page is memory of the management device, not a
+	 * file a frontend could map (no host notifiers). */
 	RTE_SET_USED(vid);
 	RTE_SET_USED(qid);
 	RTE_SET_USED(offset);
@@ -185,7 +307,133 @@ avq_vdpa_get_notify_area(int vid, int qid, uint64_t *offset, uint64_t *size)
 	return -ENOTSUP;
 }
 
-/* ---- Memory ---- */
+/* ---- Statistics (class 70 VQ_STATS) ---- */
+
+static int
+avq_vdpa_get_stats_names(struct rte_vdpa_device *vdev,
+			 struct rte_vdpa_stat_name *names, unsigned int size)
+{
+	struct avq_vdpa *a = vdpa_of_dev(vdev);
+	unsigned int i;
+
+	if (a == NULL)
+		return -ENODEV;
+	if (!a->has_vq_stats)
+		return -ENOTSUP;
+	if (names == NULL)
+		return AVQ_VDPA_STAT_MAX;
+	for (i = 0; i < size && i < AVQ_VDPA_STAT_MAX; i++)
+		rte_strscpy(names[i].name, avq_vdpa_stat_names[i],
+			    sizeof(names[i].name));
+	return (int)i;
+}
+
+static int
+avq_vdpa_get_stats(struct rte_vdpa_device *vdev, int qid,
+		   struct rte_vdpa_stat *stats, unsigned int n)
+{
+	struct avq_vdpa *a = vdpa_of_dev(vdev);
+	struct rte_avq_vq_stats s;
+	uint64_t val[AVQ_VDPA_STAT_MAX];
+	unsigned int i;
+	int ret;
+
+	if (a == NULL)
+		return -ENODEV;
+	if (!a->has_vq_stats)
+		return -ENOTSUP;
+	if (qid < 0 || qid >= a->num_queues)
+		return -EINVAL;
+	ret = rte_avq_vq_stats_get(a->v->aq, a->v->id, (uint16_t)qid, &s);
+	if (ret != 0) {
+		AVQ_VDPA_LOG(ERR, a->name, "VQ_STATS_GET of queue %d: %s", qid,
+			     strerror(-ret));
+		return ret;
+	}
+	val[AVQ_VDPA_STAT_PACKETS] = s.packets;
+	val[AVQ_VDPA_STAT_BYTES] = s.bytes;
+	val[AVQ_VDPA_STAT_DROPS] = s.drops;
+	val[AVQ_VDPA_STAT_ERRORS] = s.errors;
+	val[AVQ_VDPA_STAT_INTERRUPTS] = s.interrupts;
+	for (i = 0; i < n && i < AVQ_VDPA_STAT_MAX; i++) {
+		stats[i].id = i;
+		stats[i].value = val[i];
+	}
+	return (int)i;
+}
+
+static int
+avq_vdpa_reset_stats(struct rte_vdpa_device *vdev, int qid)
+{
+	struct avq_vdpa *a = vdpa_of_dev(vdev);
+
+	if (a == NULL)
+		return -ENODEV;
+	if (!a->has_vq_stats)
+		return -ENOTSUP;
+	if (qid < 0 || qid >= a->num_queues)
+		return -EINVAL;
+	return rte_avq_vq_stats_reset(a->v->aq, a->v->id, (uint16_t)qid);
+}
+
+/* ---- Config space (CONFIG class) ---- */
+
+static int
+avq_vdpa_get_config(int vid, uint8_t *config, uint32_t size)
+{
+	struct avq_vdpa *a = vdpa_of_vid(vid);
+	uint32_t len, gen;
+	int ret;
+
+	if (a == NULL)
+		return -ENODEV;
+	if (config == NULL)
+		return -EINVAL;
+	/* vhost-user GET_CONFIG reads from offset 0; bytes past the
+	 * virtio-net config read as 0. */
+	memset(config, 0, size);
+	len = RTE_MIN(size, (uint32_t)sizeof(struct avq_net_config));
+	if (len == 0)
+		return 0;
+	ret = rte_avq_config_read(a->v->aq, a->v->id, 0, config, len, &gen);
+	if (ret == -ERANGE && len > offsetof(struct avq_net_config, speed)) {
+		/* A device with the shorter config of VDEV_CREATE. */
+		memset(config, 0, size);
+		len = offsetof(struct avq_net_config, speed);
+		ret = rte_avq_config_read(a->v->aq, a->v->id, 0, config, len,
+					  &gen);
+	}
+	if (ret != 0)
+		AVQ_VDPA_LOG(ERR, a->name, "reading the config space: %s",
+			     strerror(-ret));
+	return ret;
+}
+
+static int
+avq_vdpa_set_config(int vid, uint8_t *config, uint32_t offset, uint32_t size,
+		    uint32_t flags)
+{
+	struct avq_vdpa *a = vdpa_of_vid(vid);
+	int ret;
+
+	RTE_SET_USED(flags);
+	if (a == NULL)
+		return -ENODEV;
+	/* virtio 1.2, 5.1.4: of the net config only mac is driver-writable
+	 * (the device model refuses the rest as well). */
+	if (config == NULL || size == 0 ||
+	    (uint64_t)offset + size > RTE_SIZEOF_FIELD(struct avq_net_config, mac)) {
+		AVQ_VDPA_LOG(ERR, a->name, "SET_CONFIG of [%u, +%u): only the mac may be written",
+			     offset, size);
+		return -EINVAL;
+	}
+	ret = rte_avq_config_set(a->v->aq, a->v->id, offset, config, size);
+	if (ret != 0)
+		AVQ_VDPA_LOG(ERR, a->name, "writing the mac: %s", strerror(-ret));
+	return ret;
+}
+
+/* ---- Guest-physical addresses ---- */
 
 /* Guest-physical address of @p qva (an address in our mapping of the
  * frontend's memory), 0 if it is in no region. */
@@ -200,80 +448,6 @@ qva_to_gpa(const struct rte_vhost_memory *mem, uint64_t qva)
 		if (qva >= r->host_user_addr && qva - r->host_user_addr < r->size)
 			return r->guest_phys_addr + (qva - r->host_user_addr);
 	}
-	return 0;
-}
-
-static void
-mem_unmap(struct avq_vdpa *a, bool alive)
-{
-	unsigned int i;
-
-	for (i = 0; i < a->n_mmu && alive; i++)
-		rte_avq_mmu_unmap(a->v->aq, a->v->id, 0, a->mmu[i].iova,
-				  a->mmu[i].len);
-	for (i = 0; i < a->n_win; i++)
-		a->t->ops->dma_unmap(a->t->ctx, a->win[i].dma, a->win[i].len);
-	free(a->mmu);
-	free(a->win);
-	a->mmu = NULL;
-	a->win = NULL;
-	a->n_mmu = 0;
-	a->n_win = 0;
-}
-
-/* Windows over every region of the frontend's memory, and the device MMU
- * from its guest-physical addresses to them. */
-static int
-mem_map(struct avq_vdpa *a, const struct rte_vhost_memory *mem)
-{
-	struct rte_avq_mmu_prog_stats st;
-	const struct rte_vhost_mem_region *r;
-	unsigned int n = mem->nregions;
-	uint32_t i;
-	void *va;
-	int ret, cnt;
-
-	a->mmu = calloc(RTE_MAX(n, 1u), sizeof(*a->mmu));
-	a->win = calloc(RTE_MAX(n, 1u), sizeof(*a->win));
-	if (a->mmu == NULL || a->win == NULL) {
-		mem_unmap(a, false);
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		r = &mem->regions[i];
-		va = (void *)(uintptr_t)r->host_user_addr;
-		a->win[i].dma = a->t->ops->dma_addr(a->t->ctx, va);
-		a->win[i].len = r->size;
-		ret = a->t->ops->dma_map(a->t->ctx, va, a->win[i].dma, r->size);
-		if (ret != 0) {
-			AVQ_VDPA_LOG(ERR, a->name, "DMA window for region %u (gpa 0x%" PRIx64 "+0x%" PRIx64 "): %s",
-				     i, r->guest_phys_addr, r->size, strerror(-ret));
-			mem_unmap(a, false);
-			return ret;
-		}
-		a->n_win++;
-		a->mmu[i].iova = r->guest_phys_addr;
-		a->mmu[i].dma = a->win[i].dma;
-		a->mmu[i].len = r->size;
-		a->mmu[i].perm = AVQ_MMU_F_READ | AVQ_MMU_F_WRITE;
-	}
-	cnt = rte_avq_mmu_coalesce(a->mmu, n);
-	if (cnt < 0) {
-		AVQ_VDPA_LOG(ERR, a->name, "memory regions overlap in guest-physical space");
-		mem_unmap(a, false);
-		return cnt;
-	}
-	ret = rte_avq_mmu_map_regions(a->v->engine, a->v->id, 0, a->mmu,
-				      (unsigned int)cnt, RTE_AVQ_MMU_BATCHED, &st);
-	if (ret < 0) {
-		AVQ_VDPA_LOG(ERR, a->name, "device MMU: mapping %d region(s): %s",
-			     cnt, strerror(-ret));
-		mem_unmap(a, false);
-		return ret;
-	}
-	a->n_mmu = (unsigned int)cnt;
-	AVQ_VDPA_LOG(DEBUG, a->name, "device MMU: %u region(s) in %u command(s)",
-		     st.regions, st.commands);
 	return 0;
 }
 
@@ -379,17 +553,39 @@ fail_errno:
 
 /* ---- Device set-up ---- */
 
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static int
 status_add(struct avq_vdpa *a, uint8_t *st, uint8_t bits)
 {
 	*st |= bits;
+	a->ncmd++;
 	return rte_avq_status_set(a->v->aq, a->v->id, *st);
 }
 
 static int
-vring_setup(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem,
-	    uint16_t q)
+dev_reset(struct avq_vdpa *a)
 {
+	a->ncmd += 2;	/* STATUS_SET 0, STATUS_GET */
+	return rte_avq_reset(a->v->aq, a->v->id);
+}
+
+/*
+ * Program vring @p q: size, address, interrupt vector. Enabled here
+ * (before DRIVER_OK) when @p enable, else left for VQ_STATE_SET.
+ */
+static int
+vring_setup(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem,
+	    uint16_t q, bool enable)
+{
+	struct avq_vdpa_vring *vr = &a->vr[q];
 	struct rte_vhost_vring vring;
 	struct rte_avq_vq_params vp;
 	uint64_t addr = 0, len = 0;
@@ -398,9 +594,9 @@ vring_setup(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem,
 	ret = rte_vhost_get_vhost_vring(vid, q, &vring);
 	if (ret != 0)
 		return -EINVAL;
-	a->vr[q].kickfd = vring.kickfd;
-	a->vr[q].used = vring.used;
-	a->vr[q].size = vring.size;
+	vr->kickfd = vring.kickfd;
+	vr->used = vring.used;
+	vr->size = vring.size;
 	memset(&vp, 0, sizeof(vp));
 	vp.size = vring.size;
 	vp.desc = qva_to_gpa(mem, (uint64_t)(uintptr_t)vring.desc);
@@ -412,10 +608,43 @@ vring_setup(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem,
 			     q, vring.size, a->max_vq_size);
 		return -EINVAL;
 	}
-	/* RFC admin VQ: size, address, then VQ_ENABLE (the helper's order). */
-	ret = rte_avq_vq_setup(a->v->aq, a->v->id, q, &vp);
-	if (ret == 0)
+	vr->vector = vring_vector_bind(a, q, vring.callfd);
+	if (vr->vector != AVQ_VDPA_NO_VECTOR) {
+		vp.msi = true;
+		vp.vector = vr->vector;
+		vp.data = q;
+		a->conf.vectors++;
+	}
+	/* RFC admin VQ: size, address, MSI, then VQ_ENABLE (the helper's
+	 * order). */
+	if (enable) {
+		ret = rte_avq_vq_setup(a->v->aq, a->v->id, q, &vp);
+		a->ncmd += 3 + (vp.msi ? 2 : 0);
+	} else {
+		ret = rte_avq_vq_size_set(a->v->aq, a->v->id, q, vp.size);
+		if (ret == 0)
+			ret = rte_avq_vq_addr_set(a->v->aq, a->v->id, q, vp.desc,
+						  vp.driver, vp.device);
+		a->ncmd += 2;
+		if (ret == 0 && vp.msi) {
+			ret = rte_avq_msi_vq_set(a->v->aq, a->v->id, q,
+						 vp.vector, vp.data);
+			if (ret == 0)
+				ret = rte_avq_msi_vq_enable(a->v->aq, a->v->id,
+							    q, true);
+			a->ncmd += 2;
+		} else if (ret == 0) {
+			/* A kept device may still have the vector of the
+			 * previous set-up enabled. */
+			ret = rte_avq_msi_vq_enable(a->v->aq, a->v->id, q,
+						    false);
+			a->ncmd++;
+		}
+	}
+	if (ret == 0) {
 		ret = rte_avq_vq_notify_get(a->v->aq, a->v->id, q, &addr, &len);
+		a->ncmd++;
+	}
 	if (ret == 0 && (addr == 0 || len < sizeof(uint16_t)))
 		ret = -EPROTO;
 	if (ret != 0) {
@@ -424,37 +653,130 @@ vring_setup(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem,
 		return ret;
 	}
 	/* Software transports: the notify area is memory of this process. */
-	a->vr[q].notify = (uint16_t *)(uintptr_t)addr;
-	a->vr[q].set_up = true;
+	vr->notify = (uint16_t *)(uintptr_t)addr;
+	vr->set_up = true;
+	vr->enabled = enable;
 	return 0;
 }
 
-/* Take the device back to reset and release what dev_conf set up. */
-static void
-device_down(struct avq_vdpa *a, int vid, bool give_base)
+/* Class 68: enable the vrings at vhost's vring bases (device at
+ * DRIVER_OK). */
+static int
+vrings_resume(struct avq_vdpa *a, int vid)
 {
-	uint16_t q, idx;
+	uint16_t q, avail, used;
+	int ret;
+
+	for (q = 0; q < a->nr_vrings; q++) {
+		ret = rte_vhost_get_vring_base(vid, q, &avail, &used);
+		if (ret == 0) {
+			ret = rte_avq_vq_state_set(a->v->aq, a->v->id, q, avail,
+						   used);
+			a->ncmd++;
+		}
+		if (ret != 0) {
+			AVQ_VDPA_LOG(ERR, a->name, "vring %u: resuming: %s", q,
+				     strerror(-ret));
+			return ret;
+		}
+		a->vr[q].enabled = true;
+	}
+	return 0;
+}
+
+/* Forget the vrings' set-up; unbind their vectors. */
+static void
+vrings_forget(struct avq_vdpa *a)
+{
+	uint16_t q;
+
+	for (q = 0; q < RTE_DIM(a->vr); q++) {
+		vring_vector_unbind(a, &a->vr[q]);
+		memset(&a->vr[q], 0, sizeof(a->vr[q]));
+		a->vr[q].kickfd = -1;
+		a->vr[q].vector = AVQ_VDPA_NO_VECTOR;
+	}
+}
+
+/* Reset the device and release everything dev_conf set up. */
+static void
+device_down(struct avq_vdpa *a)
+{
 	int ret;
 
 	relay_stop(a);
 	/* RFC admin VQ, STATUS_SET 0: when it completes the device no longer
-	 * touches the rings. */
+	 * touches the rings, and its MMU is disabled and empty. */
 	ret = rte_avq_reset(a->v->aq, a->v->id);
 	if (ret != 0)
 		AVQ_VDPA_LOG(ERR, a->name, "reset: %s", strerror(-ret));
-	for (q = 0; q < a->nr_vrings; q++) {
-		if (give_base && a->vr[q].set_up && a->vr[q].used != NULL) {
-			/* In-order completion: used idx is also how far the
-			 * device consumed the avail ring. */
-			idx = __atomic_load_n(&a->vr[q].used->idx,
-					      __ATOMIC_ACQUIRE);
-			rte_vhost_set_vring_base(vid, q, idx, idx);
-		}
-		memset(&a->vr[q], 0, sizeof(a->vr[q]));
-		a->vr[q].kickfd = -1;
-	}
-	mem_unmap(a, ret == 0);
+	vrings_forget(a);
+	/* After a failed reset the mappings are removed one by one. */
+	avq_vdpa_mem_release(a, ret != 0);
 	a->configured = false;
+	a->kept = false;
+}
+
+/* First set-up of a reset device: virtio 1.2, 3.1.1. */
+static int
+conf_full(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem)
+{
+	uint8_t st = 0, got = 0;
+	uint16_t q;
+	int ret;
+
+	ret = dev_reset(a);
+	if (ret == 0)
+		ret = status_add(a, &st, AVQ_STATUS_ACKNOWLEDGE | AVQ_STATUS_DRIVER);
+	if (ret == 0) {
+		ret = rte_avq_feat_driver_set(a->v->aq, a->v->id, a->features);
+		a->ncmd++;
+	}
+	if (ret == 0)
+		ret = status_add(a, &st, AVQ_STATUS_FEATURES_OK);
+	if (ret == 0) {
+		ret = rte_avq_status_get(a->v->aq, a->v->id, &got);
+		a->ncmd++;
+	}
+	if (ret == 0 && !(got & AVQ_STATUS_FEATURES_OK)) {
+		AVQ_VDPA_LOG(ERR, a->name, "device refused features 0x%" PRIx64,
+			     a->features);
+		ret = -ENOTSUP;
+	}
+	/* The device MMU stays on: the transport has no per-device DMA
+	 * isolation (RFC admin VQ: MMU_ENABLE rule). */
+	if (ret == 0) {
+		ret = rte_avq_mmu_enable(a->v->aq, a->v->id, true);
+		a->ncmd++;
+	}
+	if (ret == 0)
+		ret = avq_vdpa_mem_apply(a, mem, false);
+	/* With class 68 the rings start at vhost's bases, which only a
+	 * running device keeps: enabled after DRIVER_OK. */
+	for (q = 0; q < a->nr_vrings && ret == 0; q++)
+		ret = vring_setup(a, vid, mem, q, !a->has_vq_state);
+	if (ret == 0)
+		ret = status_add(a, &st, AVQ_STATUS_DRIVER_OK);
+	if (ret == 0 && a->has_vq_state)
+		ret = vrings_resume(a, vid);
+	return ret;
+}
+
+/* A kept device (dev_close stopped its rings): the memory difference,
+ * the rings again, resumed at vhost's bases. */
+static int
+conf_kept(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem)
+{
+	uint16_t q;
+	int ret;
+
+	a->conf.incremental = 1;
+	ret = avq_vdpa_mem_apply(a, mem, true);
+	for (q = 0; q < a->nr_vrings && ret == 0; q++)
+		ret = vring_setup(a, vid, mem, q, false);
+	if (ret == 0)
+		ret = vrings_resume(a, vid);
+	return ret;
 }
 
 static int
@@ -462,9 +784,9 @@ avq_vdpa_dev_conf(int vid)
 {
 	struct avq_vdpa *a = vdpa_of_vid(vid);
 	struct rte_vhost_memory *mem = NULL;
-	uint64_t neg = 0, f;
-	uint8_t st = 0, got = 0;
+	uint64_t neg = 0, f, t0, confs;
 	uint16_t q, n;
+	bool kept;
 	int ret;
 
 	if (a == NULL)
@@ -474,70 +796,112 @@ avq_vdpa_dev_conf(int vid)
 		pthread_mutex_unlock(&a->lock);
 		return 0;
 	}
-	a->vid = vid;
+	t0 = now_ns();
+	a->ncmd = 0;
+	confs = a->conf.confs;
+	memset(&a->conf, 0, sizeof(a->conf));
+	a->conf.confs = confs + 1;
 	ret = rte_vhost_get_negotiated_features(vid, &neg);
 	if (ret == 0)
 		ret = rte_vhost_get_mem_table(vid, &mem) == 0 ? 0 : -EINVAL;
 	n = rte_vhost_get_vring_num(vid);
-	if (ret == 0 && (n == 0 || n > AVQ_VDPA_MAX_VRINGS ||
-			 n > 2 * RTE_MAX(a->v->params.queue_pairs, (uint16_t)1)))
+	if (ret == 0 && (n == 0 || n > AVQ_VDPA_MAX_VRINGS || n > a->num_queues))
 		ret = -EINVAL;
 	if (ret != 0) {
 		AVQ_VDPA_LOG(ERR, a->name, "vhost device %d: features, memory table or %u vrings: %s",
 			     vid, n, strerror(-ret));
 		goto out;
 	}
-	a->nr_vrings = n;
 	f = neg & AVQ_VDPA_FEATURES;
 	/* The device MMU is how the device reaches the frontend's memory. */
 	f |= a->dev_features & RTE_BIT64(AVQ_F_ACCESS_PLATFORM);
-	/* virtio 1.2, 3.1.1: reset, ACKNOWLEDGE, DRIVER, features,
-	 * FEATURES_OK (re-read), set-up, DRIVER_OK. */
-	ret = rte_avq_reset(a->v->aq, a->v->id);
-	if (ret == 0)
-		ret = status_add(a, &st, AVQ_STATUS_ACKNOWLEDGE | AVQ_STATUS_DRIVER);
-	if (ret == 0)
-		ret = rte_avq_feat_driver_set(a->v->aq, a->v->id, f);
-	if (ret == 0)
-		ret = status_add(a, &st, AVQ_STATUS_FEATURES_OK);
-	if (ret == 0)
-		ret = rte_avq_status_get(a->v->aq, a->v->id, &got);
-	if (ret == 0 && !(got & AVQ_STATUS_FEATURES_OK)) {
-		AVQ_VDPA_LOG(ERR, a->name, "device refused features 0x%" PRIx64, f);
-		ret = -ENOTSUP;
-	}
-	/* The device MMU stays on: the transport has no per-device DMA
-	 * isolation (RFC admin VQ: MMU_ENABLE rule). */
-	if (ret == 0)
-		ret = rte_avq_mmu_enable(a->v->aq, a->v->id, true);
-	if (ret == 0)
-		ret = mem_map(a, mem);
-	for (q = 0; q < n && ret == 0; q++) {
+	kept = a->kept && a->kept_vid == vid && a->kept_features == f;
+	if (a->kept && !kept)
+		device_down(a);	/* another connection or other features */
+	a->vid = vid;
+	a->features = f;
+	a->nr_vrings = n;
+	a->conf.vrings = n;
+	for (q = 0; q < RTE_DIM(a->vr); q++) {
 		a->vr[q].kickfd = -1;
-		ret = vring_setup(a, vid, mem, q);
+		a->vr[q].vector = AVQ_VDPA_NO_VECTOR;
 	}
-	if (ret == 0)
-		ret = status_add(a, &st, AVQ_STATUS_DRIVER_OK);
+	ret = kept ? conf_kept(a, vid, mem) : conf_full(a, vid, mem);
+	a->kept = false;
 	if (ret == 0)
 		ret = relay_start(a);
 	if (ret != 0) {
 		AVQ_VDPA_LOG(ERR, a->name, "vhost device %d: set-up failed: %s",
 			     vid, strerror(-ret));
-		device_down(a, vid, false);
+		device_down(a);
 		goto out;
 	}
 	a->configured = true;
-	/* Whatever the frontend queued before DRIVER_OK. */
+	/* Whatever the frontend queued before the rings ran. */
 	for (q = 0; q < n; q++)
 		ring_doorbell(a, q);
 	AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: %u vring(s), features 0x%" PRIx64 ", %u memory region(s): running",
 		     vid, n, f, mem->nregions);
 out:
+	a->conf.ns = now_ns() - t0;
+	a->conf.commands = a->ncmd;
+	a->conf.result = ret;
+	AVQ_VDPA_LOG(DEBUG, a->name, "dev_conf: %u admin command(s) (%u MMU), %" PRIu64 " us, %s",
+		     a->conf.commands, a->conf.mmu_commands,
+		     a->conf.ns / 1000, a->conf.incremental ? "difference" : "full");
 	if (ret != 0)
 		a->vid = -1;
 	free(mem);
 	pthread_mutex_unlock(&a->lock);
 	return ret;
+}
+
+/*
+ * Stop the rings and give vhost their bases. With class 68 the device is
+ * kept (DRIVER_OK, rings stopped, memory mapped) for the next dev_conf;
+ * false when it had to be reset.
+ */
+static bool
+rings_stop(struct avq_vdpa *a, int vid)
+{
+	uint16_t q, avail, used;
+	bool ok = a->has_vq_state;
+	int ret;
+
+	for (q = 0; q < a->nr_vrings && ok; q++) {
+		if (!a->vr[q].set_up)
+			continue;
+		/* Class 68: disabled and read in one step, so nothing is
+		 * taken after the indices vhost records. */
+		ret = rte_avq_vq_state_stop(a->v->aq, a->v->id, q, &avail, &used);
+		if (ret != 0) {
+			AVQ_VDPA_LOG(ERR, a->name, "vring %u: VQ_STATE_STOP: %s",
+				     q, strerror(-ret));
+			ok = false;
+			break;
+		}
+		rte_vhost_set_vring_base(vid, q, avail, used);
+	}
+	if (ok)
+		return true;
+	/* Without class 68: reset first (the device stops touching the
+	 * rings), then the used index stands for both (the device
+	 * completes in order). */
+	relay_stop(a);
+	ret = rte_avq_reset(a->v->aq, a->v->id);
+	if (ret != 0)
+		AVQ_VDPA_LOG(ERR, a->name, "reset: %s", strerror(-ret));
+	for (q = 0; q < a->nr_vrings; q++) {
+		if (!a->vr[q].set_up || a->vr[q].used == NULL)
+			continue;
+		used = __atomic_load_n(&a->vr[q].used->idx, __ATOMIC_ACQUIRE);
+		rte_vhost_set_vring_base(vid, q, used, used);
+	}
+	vrings_forget(a);
+	avq_vdpa_mem_release(a, ret != 0);
+	a->configured = false;
+	a->kept = false;
+	return false;
 }
 
 static int
@@ -549,11 +913,64 @@ avq_vdpa_dev_close(int vid)
 		return -ENODEV;
 	pthread_mutex_lock(&a->lock);
 	if (a->configured && a->vid == vid) {
-		device_down(a, vid, true);
-		AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: stopped", vid);
+		relay_stop(a);
+		if (rings_stop(a, vid)) {
+			/* vhost closes the callfds after this. */
+			vrings_forget(a);
+			a->configured = false;
+			a->kept = true;
+			a->kept_vid = vid;
+			a->kept_features = a->features;
+		}
+		AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: stopped%s", vid,
+			     a->kept ? " (device kept)" : "");
 	}
 	a->vid = -1;
 	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
+
+static int
+avq_vdpa_dev_cleanup(int vid)
+{
+	struct avq_vdpa *a = vdpa_of_vid(vid);
+
+	if (a == NULL)
+		return -ENODEV;
+	pthread_mutex_lock(&a->lock);
+	/* The connection is gone: nothing is resumed any more. */
+	if ((a->kept && a->kept_vid == vid) ||
+	    (a->configured && a->vid == vid)) {
+		device_down(a);
+		a->vid = -1;
+		AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: released", vid);
+	}
+	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
+
+/* set_vring_state of a running vring. With class 68 a ring disabled and
+ * enabled again continues where it stopped; without, it restarts at 0. */
+static int
+vring_enable(struct avq_vdpa *a, uint16_t q, bool on)
+{
+	struct avq_vdpa_vring *vr = &a->vr[q];
+	int ret;
+
+	if (!a->has_vq_state)
+		ret = rte_avq_vq_enable_set(a->v->aq, a->v->id, q, on);
+	else if (on)
+		ret = rte_avq_vq_state_set(a->v->aq, a->v->id, q,
+					   vr->stop_avail, vr->stop_used);
+	else
+		ret = rte_avq_vq_state_stop(a->v->aq, a->v->id, q,
+					    &vr->stop_avail, &vr->stop_used);
+	if (ret != 0) {
+		AVQ_VDPA_LOG(ERR, a->name, "%s vring %u: %s",
+			     on ? "enabling" : "disabling", q, strerror(-ret));
+		return ret;
+	}
+	vr->enabled = on;
 	return 0;
 }
 
@@ -566,15 +983,13 @@ avq_vdpa_set_vring_state(int vid, int vring, int state)
 	if (a == NULL)
 		return -ENODEV;
 	pthread_mutex_lock(&a->lock);
-	/* Before dev_conf vhost keeps the state; dev_conf sets rings up. */
+	/* Before dev_conf vhost keeps the state; dev_conf sets rings up.
+	 * VQ_ENABLE of an enabled queue would restart its ring from 0:
+	 * only changes are sent. */
 	if (a->configured && a->vid == vid && vring >= 0 &&
-	    vring < a->nr_vrings && a->vr[vring].set_up) {
-		ret = rte_avq_vq_enable_set(a->v->aq, a->v->id,
-					    (uint16_t)vring, state != 0);
-		if (ret != 0)
-			AVQ_VDPA_LOG(ERR, a->name, "VQ_ENABLE %d of vring %d: %s",
-				     state, vring, strerror(-ret));
-	}
+	    vring < a->nr_vrings && a->vr[vring].set_up &&
+	    a->vr[vring].enabled != (state != 0))
+		ret = vring_enable(a, (uint16_t)vring, state != 0);
 	pthread_mutex_unlock(&a->lock);
 	return ret;
 }
@@ -598,13 +1013,41 @@ static struct rte_vdpa_dev_ops avq_vdpa_ops = {
 	.get_protocol_features = avq_vdpa_get_protocol_features,
 	.dev_conf = avq_vdpa_dev_conf,
 	.dev_close = avq_vdpa_dev_close,
+	.dev_cleanup = avq_vdpa_dev_cleanup,
 	.set_vring_state = avq_vdpa_set_vring_state,
 	.set_features = avq_vdpa_set_features,
 	.get_vfio_group_fd = avq_vdpa_get_vfio_fd,
 	.get_vfio_device_fd = avq_vdpa_get_vfio_fd,
 	.get_notify_area = avq_vdpa_get_notify_area,
+	.get_stats_names = avq_vdpa_get_stats_names,
+	.get_stats = avq_vdpa_get_stats,
+	.reset_stats = avq_vdpa_reset_stats,
+	.get_config = avq_vdpa_get_config,
+	.set_config = avq_vdpa_set_config,
 	.get_dev_type = avq_vdpa_get_dev_type,
 };
+
+/* ---- Public: configuration counters ---- */
+
+int
+rte_vdpa_avq_conf_stats(const char *name, struct rte_vdpa_avq_conf_stats *stats)
+{
+	struct avq_vdpa *a;
+
+	if (name == NULL || stats == NULL) {
+		rte_errno = EINVAL;
+		return -1;
+	}
+	a = vdpa_of_dev(rte_vdpa_find_device_by_name(name));
+	if (a == NULL) {
+		rte_errno = ENODEV;
+		return -1;
+	}
+	pthread_mutex_lock(&a->lock);
+	*stats = a->conf;
+	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
 
 /* ---- The avq bus's class driver ---- */
 
@@ -612,6 +1055,7 @@ static int
 avq_vdpa_probe(struct rte_avq_driver *drv, struct rte_avq_vdev *v)
 {
 	struct avq_vdpa *a;
+	uint64_t caps = 0;
 	uint8_t st = 0;
 	uint16_t max = 0;
 	int ret;
@@ -632,10 +1076,19 @@ avq_vdpa_probe(struct rte_avq_driver *drv, struct rte_avq_vdev *v)
 	a->v = v;
 	a->t = v->transport;
 	a->vid = -1;
+	a->kept_vid = -1;
 	a->epfd = -1;
 	a->stopfd = -1;
+	/* rx/tx per pair, then the control queue (virtio 1.2, 5.1.2). */
+	a->num_queues = 2 * RTE_MAX(v->params.queue_pairs, (uint16_t)1) + 1;
+	vrings_forget(a);
 	pthread_mutex_init(&a->lock, NULL);
-	ret = rte_avq_status_get(v->aq, v->id, &st);
+	ret = rte_avq_cap_get(v->aq, &caps);
+	if (ret == 0) {
+		a->has_vq_state = (caps & RTE_BIT64(AVQ_CAP_F_EXT(AVQ_CLASS_VQ_STATE))) != 0;
+		a->has_vq_stats = (caps & RTE_BIT64(AVQ_CAP_F_EXT(AVQ_CLASS_VQ_STATS))) != 0;
+		ret = rte_avq_status_get(v->aq, v->id, &st);
+	}
 	if (ret == 0 && st != 0)
 		ret = rte_avq_reset(v->aq, v->id);
 	if (ret == 0)
@@ -651,19 +1104,28 @@ avq_vdpa_probe(struct rte_avq_driver *drv, struct rte_avq_vdev *v)
 		goto fail;
 	}
 	a->max_vq_size = max;
+	ret = vec_pool_join(a);
+	if (ret != 0) {
+		AVQ_VDPA_LOG(ERR, a->name, "too many management devices for the vector pools");
+		goto fail;
+	}
 	v->drv_priv = a;
 	a->vdpa = rte_vdpa_register_device(&v->device, &avq_vdpa_ops);
 	if (a->vdpa == NULL) {
 		AVQ_VDPA_LOG(ERR, a->name, "cannot register the vDPA device");
 		v->drv_priv = NULL;
 		ret = -ENOMEM;
-		goto fail;
+		goto fail_pool;
 	}
-	AVQ_VDPA_LOG(INFO, a->name, "vDPA device: %u queue pair(s), features 0x%" PRIx64 ", rings up to %u",
+	AVQ_VDPA_LOG(INFO, a->name, "vDPA device: %u queue pair(s), features 0x%" PRIx64 ", rings up to %u%s%s",
 		     RTE_MAX(v->params.queue_pairs, (uint16_t)1),
-		     a->dev_features, max);
+		     a->dev_features, max,
+		     a->has_vq_state ? ", VQ_STATE" : "",
+		     a->has_vq_stats ? ", VQ_STATS" : "");
 	return 0;
 
+fail_pool:
+	vec_pool_leave(a);
 fail:
 	pthread_mutex_destroy(&a->lock);
 	free(a);
@@ -679,7 +1141,7 @@ avq_vdpa_remove(struct rte_avq_vdev *v)
 	if (a == NULL)
 		return 0;
 	pthread_mutex_lock(&a->lock);
-	if (a->vid >= 0) {
+	if (a->configured) {
 		AVQ_VDPA_LOG(ERR, a->name, "vhost device %d attached: detach it first",
 			     a->vid);
 		pthread_mutex_unlock(&a->lock);
@@ -692,6 +1154,9 @@ avq_vdpa_remove(struct rte_avq_vdev *v)
 		AVQ_VDPA_LOG(ERR, a->name, "cannot unregister the vDPA device");
 		return -EBUSY;
 	}
+	if (a->kept)
+		device_down(a);
+	vec_pool_leave(a);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 	return 0;
