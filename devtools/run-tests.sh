@@ -9,6 +9,9 @@
 #   devtools/run-tests.sh                   everything CI runs
 #   devtools/run-tests.sh --no-sanitizers   skip the sanitizer build (quick loop)
 #   devtools/run-tests.sh --suite NAME      run only this suite (repeatable)
+#   devtools/run-tests.sh --suite qemu --no-sanitizers
+#                                           only the QEMU guest test (set-up
+#                                           installs QEMU and builds the guest)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,9 +30,15 @@ done
 # integration: real DPDK applications (Debian's dpdk-testpmd) loading the
 # drivers with -d; normal build only (a sanitizer-built driver cannot be
 # loaded into an unsanitized application without preloading the runtime).
-[ ${#suites[@]} -gt 0 ] || suites=(fast-tests integration)
+# qemu: a QEMU guest (TCG) on a vDPA socket, about 20-40 s plus a one-time
+# set-up (QEMU and the guest kernel package from Debian's archive).
+[ ${#suites[@]} -gt 0 ] || suites=(fast-tests integration qemu)
 
-bash devtools/setup.sh
+setup_args=()
+for s in "${suites[@]}"; do
+	[ "$s" != qemu ] || setup_args=(--qemu)
+done
+bash devtools/setup.sh "${setup_args[@]}"
 
 suite_args=()
 for s in "${suites[@]}"; do suite_args+=(--suite "$s"); done

@@ -6,9 +6,21 @@
 #  2. The DPDK driver-SDK headers that Debian does not install, taken from
 #     Debian's own source package of exactly the installed dpdk version.
 #     They go to build-deps/dpdk-sdk/include (ignored by git, never committed).
+#  3. With --qemu (the `qemu` test suite): qemu-system-x86 and busybox-static,
+#     and the test guest built by test/qemu/build-guest.sh into
+#     build-deps/guest (a Debian kernel package fetched with apt-get download,
+#     not installed).
 #
 # Run as root. Safe to run again: every step checks whether it is done.
 set -euo pipefail
+
+qemu=0
+for a in "$@"; do
+	case "$a" in
+	--qemu) qemu=1 ;;
+	*) echo "usage: $0 [--qemu]" >&2; exit 2 ;;
+	esac
+done
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 sdkdir="$top/build-deps/dpdk-sdk"
@@ -27,6 +39,26 @@ if [ -n "$missing" ]; then
 	apt-get update -qq
 	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ $qemu = 1 ]; then
+	missing=""
+	for p in qemu-system-x86 busybox-static; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		log "installing:$missing"
+		apt-get update -qq
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	fi
+	# Cached: quick when the guest is already built from the same packages.
+	if ! bash "$top/test/qemu/build-guest.sh" "$top/build-deps/guest"; then
+		log "guest build failed: apt-get update and one more try"
+		apt-get update -qq
+		bash "$top/test/qemu/build-guest.sh" "$top/build-deps/guest"
+	fi
 fi
 
 ver=$(dpkg-query -W -f='${Version}' libdpdk-dev)
