@@ -112,6 +112,8 @@ struct rte_avq_mgmt {
 	uint16_t aq_size;
 	uint16_t max_vq_pairs;
 	uint32_t max_vdevs;
+	/* Interrupt vectors handed out (rte_avq_mgmt_vector_alloc()). */
+	uint64_t vec_used[RTE_AVQ_MGMT_VECTORS / 64];
 };
 
 struct avq_vdev {

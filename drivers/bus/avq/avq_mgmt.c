@@ -622,3 +622,37 @@ rte_avq_mgmt_model(struct rte_avq_mgmt *m)
 {
 	return m != NULL ? m->model : NULL;
 }
+
+int
+rte_avq_mgmt_vector_alloc(struct rte_avq_mgmt *m)
+{
+	uint64_t cur, bit;
+	uint32_t w;
+
+	if (m == NULL)
+		return -EINVAL;
+	for (w = 0; w < RTE_DIM(m->vec_used); w++) {
+		cur = __atomic_load_n(&m->vec_used[w], __ATOMIC_RELAXED);
+		while (~cur != 0) {
+			bit = RTE_BIT64(__builtin_ctzll(~cur));
+			/* Relaxed: the bit is the whole state; what a driver
+			 * does with the vector is ordered by its own admin
+			 * commands. A lost race re-reads cur and goes on. */
+			if (__atomic_compare_exchange_n(&m->vec_used[w], &cur,
+							cur | bit, false,
+							__ATOMIC_RELAXED,
+							__ATOMIC_RELAXED))
+				return (int)(w * 64 + __builtin_ctzll(bit));
+		}
+	}
+	return -ENOSPC;
+}
+
+void
+rte_avq_mgmt_vector_free(struct rte_avq_mgmt *m, uint32_t vector)
+{
+	if (m == NULL || vector >= RTE_AVQ_MGMT_VECTORS)
+		return;
+	__atomic_fetch_and(&m->vec_used[vector / 64], ~RTE_BIT64(vector % 64),
+			   __ATOMIC_RELAXED);
+}

@@ -104,6 +104,21 @@ const struct rte_avq_transport *rte_avq_mgmt_transport(struct rte_avq_mgmt *m);
  */
 struct rte_avq_dev *rte_avq_mgmt_model(struct rte_avq_mgmt *m);
 
+/** Interrupt vectors the bus hands out per management device. */
+#define RTE_AVQ_MGMT_VECTORS	256u
+
+/**
+ * Take a free interrupt vector of management device @p m (MSI_*_SET, the
+ * transport's vector_bind): the one allocator of every driver on @p m, so
+ * two drivers never bind the same vector. Lock-free.
+ *
+ * @return the vector (< RTE_AVQ_MGMT_VECTORS), or -ENOSPC, -EINVAL.
+ */
+int rte_avq_mgmt_vector_alloc(struct rte_avq_mgmt *m);
+
+/** Give back a vector of rte_avq_mgmt_vector_alloc() (others: ignored). */
+void rte_avq_mgmt_vector_free(struct rte_avq_mgmt *m, uint32_t vector);
+
 #ifdef __cplusplus
 }
 #endif

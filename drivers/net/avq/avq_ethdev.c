@@ -23,7 +23,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <rte_alarm.h>
+#include <rte_interrupts.h>
 #include <rte_common.h>
 #include <rte_malloc.h>
 
@@ -61,6 +65,8 @@ avq_port_init(struct avq_port *p)
 	uint8_t st = 0;
 	int ret;
 
+	p->cfg_fd = -1;
+	p->cfg_vec = -1;
 	ret = rte_avq_cap_get(p->aq, &p->caps);
 	if (ret == 0)
 		ret = rte_avq_status_get(p->aq, p->id, &st);
@@ -151,6 +157,7 @@ avq_port_fini(struct avq_port *p)
 	bool alive;
 
 	alarm_cancel(p);
+	avq_cfg_intr_fini(p);
 	alive = avq_port_alive(p);
 	/* The device lets go of every buffer before memory goes. */
 	if (alive)
@@ -255,6 +262,134 @@ avq_alarm(void *arg)
 	avq_link_update(p->eth, 0);
 	if (rte_eal_alarm_set(AVQ_ALARM_US, avq_alarm, p) != 0)
 		p->alarm = false;
+}
+
+/* The config interrupt fired (virtio 1.2, 4.1.4.5 by analogy: a config
+ * change or DEVICE_NEEDS_RESET): read status and config once. Runs on the
+ * EAL interrupt thread, as the alarm does. */
+
+static void
+avq_cfg_intr(void *arg)
+{
+	struct avq_port *p = arg;
+	uint64_t n;
+
+	/* Non-blocking: a spurious wake reads nothing. */
+	if (read(p->cfg_fd, &n, sizeof(n)) < 0)
+		n = 0;
+	/* An event callback of the application may close the port from
+	 * inside this one: avq_cfg_intr_fini() must know. */
+	p->cfg_cb_thread = pthread_self();
+	__atomic_store_n(&p->cfg_in_cb, true, __ATOMIC_RELAXED);
+	if (p->started)
+		avq_link_update(p->eth, 0);
+	__atomic_store_n(&p->cfg_in_cb, false, __ATOMIC_RELAXED);
+}
+
+/* After a removal deferred from inside avq_cfg_intr(): the fd goes. */
+static void
+cfg_intr_close(struct rte_intr_handle *h, void *arg)
+{
+	RTE_SET_USED(arg);
+	close(rte_intr_fd_get(h));
+}
+
+/* Event fd, vector and EAL registration, once per port (first start). */
+static int
+cfg_intr_create(struct avq_port *p)
+{
+	const struct rte_avq_transport *t = p->t;
+	int ret;
+
+	if (p->intr != NULL)
+		return 0;
+	if (t->ops->vector_bind == NULL)
+		return -ENOTSUP;
+	p->cfg_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (p->cfg_fd < 0)
+		return -errno;
+	p->cfg_vec = rte_avq_mgmt_vector_alloc(p->v->mgmt);
+	if (p->cfg_vec < 0) {
+		ret = p->cfg_vec;
+		goto fail;
+	}
+	ret = t->ops->vector_bind(t->ctx, (uint32_t)p->cfg_vec, p->cfg_fd);
+	if (ret != 0)
+		goto fail;
+	p->intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_SHARED);
+	if (p->intr == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	if (rte_intr_fd_set(p->intr, p->cfg_fd) != 0 ||
+	    rte_intr_type_set(p->intr, RTE_INTR_HANDLE_EXT) != 0 ||
+	    rte_intr_callback_register(p->intr, avq_cfg_intr, p) != 0) {
+		ret = -rte_errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	avq_cfg_intr_fini(p);
+	return ret != 0 ? ret : -EIO;
+}
+
+void
+avq_cfg_intr_fini(struct avq_port *p)
+{
+	const struct rte_avq_transport *t = p->t;
+	int ret;
+
+	if (p->intr != NULL) {
+		if (__atomic_load_n(&p->cfg_in_cb, __ATOMIC_RELAXED) &&
+		    pthread_equal(p->cfg_cb_thread, pthread_self())) {
+			/* Closed from inside the callback: EAL removes it
+			 * (and cfg_intr_close() the fd) when it returns. */
+			ret = rte_intr_callback_unregister_pending(p->intr,
+					avq_cfg_intr, p, cfg_intr_close);
+			if (ret >= 0)
+				p->cfg_fd = -1;
+		} else {
+			/* -EAGAIN while the callback runs on the interrupt
+			 * thread: it ends without waiting for us. */
+			do {
+				ret = rte_intr_callback_unregister(p->intr,
+						avq_cfg_intr, p);
+			} while (ret == -EAGAIN);
+		}
+		rte_intr_instance_free(p->intr);
+		p->intr = NULL;
+	}
+	/* The device no longer signals a closed fd. A management device
+	 * already gone (EAL clean-up may remove the avq bus first) took
+	 * its vectors with it. */
+	if (p->cfg_vec >= 0 && avq_port_alive(p)) {
+		if (t->ops->vector_bind != NULL)
+			t->ops->vector_bind(t->ctx, (uint32_t)p->cfg_vec, -1);
+		rte_avq_mgmt_vector_free(p->v->mgmt, (uint32_t)p->cfg_vec);
+	}
+	p->cfg_vec = -1;
+	if (p->cfg_fd >= 0) {
+		close(p->cfg_fd);
+		p->cfg_fd = -1;
+	}
+	p->cfg_intr = false;
+}
+
+/* Program the config vector (a reset disables every MSI). */
+static void
+cfg_intr_start(struct avq_port *p)
+{
+	int ret = cfg_intr_create(p);
+
+	if (ret == 0)
+		ret = rte_avq_msi_config_set(p->aq, p->id,
+					     (uint64_t)p->cfg_vec, 0);
+	if (ret == 0)
+		ret = rte_avq_msi_config_enable(p->aq, p->id, true);
+	p->cfg_intr = ret == 0;
+	if (ret != 0)
+		AVQ_NET_LOG(NOTICE, p->name, "no config interrupt (%s): link and faults polled once a second",
+			    strerror(-ret));
 }
 
 /* ---- Configure, info ---- */
@@ -506,6 +641,8 @@ avq_dev_start(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues && ret == 0; i++)
 		ret = avq_txq_start(p, dev->data->tx_queues[i]);
 	if (ret == 0)
+		cfg_intr_start(p);
+	if (ret == 0)
 		ret = status_add(p, &st, AVQ_STATUS_DRIVER_OK);
 	if (ret == 0)
 		ret = filter_restore(p);
@@ -523,6 +660,10 @@ avq_dev_start(struct rte_eth_dev *dev)
 	p->started = true;
 	p->link_up = false;
 	avq_link_update(dev, 0);
+	/* With the config interrupt nothing is polled: link changes and
+	 * faults come to avq_cfg_intr(). */
+	if (p->cfg_intr)
+		return 0;
 	if (rte_eal_alarm_set(AVQ_ALARM_US, avq_alarm, p) == 0)
 		p->alarm = true;
 	else

@@ -31,6 +31,8 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include <pthread.h>
+
 #include "bus_avq_driver.h"
 #include "rte_avq_cmd.h"
 #include "rte_avq_mmu.h"
@@ -169,7 +171,16 @@ struct avq_port {
 	bool started;
 	bool faulted;			/* NEEDS_RESET seen, until a reset */
 	bool link_up;
-	bool alarm;			/* the fault alarm is armed */
+	bool alarm;			/* the link/fault alarm is armed */
+	/* Config interrupt (link change, NEEDS_RESET): an MSI vector bound to
+	 * an eventfd the EAL interrupt thread watches; kept from the first
+	 * start to close. Without it, the alarm polls once a second. */
+	struct rte_intr_handle *intr;
+	int cfg_fd;			/* eventfd, or -1 */
+	int cfg_vec;			/* vector of the management device, or -1 */
+	bool cfg_intr;			/* programmed since the last start */
+	bool cfg_in_cb;			/* avq_cfg_intr() runs ... */
+	pthread_t cfg_cb_thread;	/* ... on this thread */
 	bool vlan_filter;		/* RX_OFFLOAD_VLAN_FILTER configured */
 	uint64_t faults;		/* device_faults xstat */
 	uint64_t vlans[4096 / 64];	/* VLAN filter as set */
@@ -203,6 +214,8 @@ int avq_port_init(struct avq_port *p);
 /* Reset the device and free everything of the port but the ethdev
  * itself (dev_close and failed probes). */
 void avq_port_fini(struct avq_port *p);
+/* Release the config interrupt (close, failed probe). */
+void avq_cfg_intr_fini(struct avq_port *p);
 
 /* ---- avq_rxtx.c ---- */
 
