@@ -40,6 +40,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "avq_dev_private.h"
 
@@ -302,6 +303,27 @@ avq_dvq_walk_tx2(struct avq_dvq *dq, uint16_t k, struct avq_chain *ch)
 	ch->wr_len = 0;
 	ch->wr_rec = 0;
 	return true;
+}
+
+/*
+ * Start fetching the descriptor(s) of the chain @p k entries after
+ * last_avail, whose avail entry is already read (the avail ring was
+ * loaded for an earlier entry): the driver wrote them on its own core.
+ * Only addresses are formed; nothing read here is used.
+ */
+static __rte_always_inline void
+avq_dvq_prefetch(const struct avq_dvq *dq, uint16_t k, bool chained)
+{
+	uint16_t head = avq_le16(dq->avail->ring[(uint16_t)(dq->last_avail +
+							    k) & dq->mask]);
+	const struct avq_desc *d = &dq->desc[head & dq->mask];
+
+	rte_prefetch0(d);
+	/* @p chained (transmit): the head is usually a header descriptor
+	 * the driver wrote once (a cached line), chained to the frame's:
+	 * that one is the line to fetch. */
+	if (chained && (avq_le16(d->flags) & AVQ_DESC_F_NEXT))
+		rte_prefetch0(&dq->desc[avq_le16(d->next) & dq->mask]);
 }
 
 /* Write a used element; published by avq_dvq_publish(). */

@@ -228,14 +228,22 @@ chain_read(const struct avq_chain *ch, uint64_t off, void *dst, uint32_t len)
 	uint32_t i, k;
 
 	/* Usually all in the first piece, or (a header of its own) all in
-	 * the second. */
+	 * the second. A frame head is copied with a fixed size: vector
+	 * moves the next reads of it can forward from, not rep movs. */
 	if (likely(ch->nrd != 0 && off + len <= ch->p[0].len)) {
-		memcpy(dst, ch->p[0].va + off, len);
+		if (len == AVQ_DP_HEAD)
+			memcpy(dst, ch->p[0].va + off, AVQ_DP_HEAD);
+		else
+			memcpy(dst, ch->p[0].va + off, len);
 		return;
 	}
 	if (likely(ch->nrd > 1 && off >= ch->p[0].len &&
 		   off - ch->p[0].len + len <= ch->p[1].len)) {
-		memcpy(dst, ch->p[1].va + (off - ch->p[0].len), len);
+		if (len == AVQ_DP_HEAD)
+			memcpy(dst, ch->p[1].va + (off - ch->p[0].len),
+			       AVQ_DP_HEAD);
+		else
+			memcpy(dst, ch->p[1].va + (off - ch->p[0].len), len);
 		return;
 	}
 	for (i = 0; i < ch->nrd && len > 0; i++) {
@@ -334,7 +342,10 @@ avq_dp_frame_write(struct avq_chain *ch, const struct avq_frame *f,
 		   f->head_len == f->len)) {
 		if (hdr_len != 0)
 			memcpy(p, hdr, hdr_len);
-		memcpy(p + hdr_len, f->head, f->len);
+		if (f->len == AVQ_DP_HEAD)
+			memcpy(p + hdr_len, f->head, AVQ_DP_HEAD);
+		else
+			memcpy(p + hdr_len, f->head, f->len);
 		return;
 	}
 	if (hdr_len != 0)
@@ -493,6 +504,9 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 		}
 		got += ch[nch].wr_rec;
 		nch++;
+		/* The next frame's buffer, while this one is written. */
+		if (nch < avail)
+			avq_dvq_prefetch(dq, nch, false);
 		if (got >= need)
 			break;
 		if (!n->mrg) {
@@ -666,6 +680,10 @@ net_tx(struct avq_dp_dev *dp, struct avq_net_dp *n, uint16_t q, bool link)
 	uint32_t fault;
 
 	cnt = RTE_MIN(net_queue_avail(n, q), (uint16_t)AVQ_DP_BURST);
+	/* The burst's descriptors were written on the driver's core: ask
+	 * for all their lines at once rather than one miss per frame. */
+	for (k = 0; k < cnt; k++)
+		avq_dvq_prefetch(dq, k, true);
 	for (k = 0; k < cnt; k++) {
 		if (likely(avq_dvq_walk_tx2(dq, k, ch) ||
 			   avq_dvq_walk1(dq, k, AVQ_MMU_F_READ, 0, ch)))
