@@ -147,7 +147,11 @@ acks_body(struct avq_fx *fx, void *arg)
 	/* RANGE: a queue the device lacks (3 queues). */
 	TEST_ASSERT_EQUAL(state_ack(fx, id, AVQ_VQ_STATE_GET, 3, &st),
 			  avq_fx_want_ack(fx, AVQ_ACK_RANGE), "");
-	TEST_ASSERT_EQUAL(state_ack(fx, id, AVQ_VQ_STATE_STOP, 0xffff, &st),
+	TEST_ASSERT_EQUAL(state_ack(fx, id, AVQ_VQ_STATE_GET, 0xffff, &st),
+			  avq_fx_want_ack(fx, AVQ_ACK_RANGE), "");
+	TEST_ASSERT_EQUAL(state_ack(fx, id, AVQ_VQ_STATE_GET, 0xfffe, &st),
+			  avq_fx_want_ack(fx, AVQ_ACK_RANGE), "");
+	TEST_ASSERT_EQUAL(state_ack(fx, id, AVQ_VQ_STATE_STOP, 0xfffe, &st),
 			  avq_fx_want_ack(fx, AVQ_ACK_RANGE), "");
 	TEST_ASSERT_EQUAL(set_ack(fx, id, 3, 0, 0, AVQ_VQ_STATE_F_ENABLE, 0),
 			  avq_fx_want_ack(fx, AVQ_ACK_RANGE), "");
@@ -190,13 +194,124 @@ acks_body(struct avq_fx *fx, void *arg)
 				     AVQ_VQ_STATS_GET, buf, 2, buf, 39),
 			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "");
 	/* UNSUPP: an unknown command of each class. */
-	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE, 3, buf, 2,
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE, 4, buf, 2,
 				     buf, sizeof(buf)),
 			  avq_fx_want_ack(fx, AVQ_ACK_UNSUPP), "");
 	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATS, 2, buf, 2,
 				     buf, sizeof(buf)),
 			  avq_fx_want_ack(fx, AVQ_ACK_UNSUPP), "");
 	return TEST_SUCCESS;
+}
+
+/* Acks of the batched commands: STOP of queue 0xffff, SET_BATCH. */
+static int
+batch_acks_body(struct avq_fx *fx, void *arg)
+{
+	struct avq_vq all = { .queue_index = avq_to_le16(AVQ_VQ_STATE_ALL) };
+	struct avq_vq_state st[4];
+	struct avq_vq_state_set e[4];
+	uint64_t id, gone;
+	bool en = true;
+	uint16_t q;
+
+	RTE_SET_USED(arg);
+	TEST_ASSERT_SUCCESS(vqx_create(fx, &id), "");
+	TEST_ASSERT_SUCCESS(vqx_create(fx, &gone), "");
+	TEST_ASSERT_SUCCESS(rte_avq_vdev_destroy(fx->aq, gone, false), "");
+	memset(e, 0, sizeof(e));
+	for (q = 0; q < 3; q++) {
+		e[q].queue_index = avq_to_le16(q);
+		e[q].flags = AVQ_VQ_STATE_F_ENABLE;
+	}
+
+	/* STOP of every queue: NOENT, INVAL for device_id 0 and for room
+	 * for fewer than its 3 queues; OK with room for 3 or more, one
+	 * state per queue (in-data 24 bytes). */
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, gone, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_STOP, &all, sizeof(all), st,
+				     sizeof(st)),
+			  avq_fx_want_ack(fx, AVQ_ACK_NOENT), "");
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, 0, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_STOP, &all, sizeof(all), st,
+				     sizeof(st)),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "");
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_STOP, &all, sizeof(all), st,
+				     3 * sizeof(st[0]) - 1),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "room for 2.9");
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_STOP, &all, sizeof(all), st,
+				     3 * sizeof(st[0])),
+			  AVQ_ACK_OK, "");
+	memset(st, 0xee, sizeof(st));
+	TEST_ASSERT_EQUAL(rte_avq_vq_state_stop_all(fx->aq, id,
+			(struct rte_avq_vq_base[4]){ { 0 } }, 4), 3, "");
+	/* Room for 2 (-EINVAL; -EIO on a strict device). */
+	TEST_ASSERT(rte_avq_vq_state_stop_all(fx->aq, id,
+			(struct rte_avq_vq_base[2]){ { 0 } }, 2) < 0, "");
+
+	/* SET_BATCH: NOENT, INVAL for device_id 0, empty, a partial entry,
+	 * more entries than queues, a repeated queue; RANGE for a queue
+	 * the device lacks; each entry's own rules (a queue without
+	 * address, not at DRIVER_OK). None applied: every queue stays
+	 * disabled. */
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, gone, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, e, sizeof(e[0]),
+				     NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_NOENT), "");
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, 0, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, e, sizeof(e[0]),
+				     NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "");
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, e, 0, NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "empty");
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, e,
+				     sizeof(e[0]) + 1, NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "partial");
+	e[3] = e[2];
+	e[3].queue_index = avq_to_le16(2);
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, e, sizeof(e),
+				     NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "4 of 3 queues");
+	/* Entries are checked in order: the first failing one answers. */
+	e[0].queue_index = avq_to_le16(3);
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, e,
+				     2 * sizeof(e[0]), NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_RANGE), "queue 3");
+	e[0].queue_index = avq_to_le16(0);
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, e,
+				     2 * sizeof(e[0]), NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "no address");
+	for (q = 0; q < 3; q++)
+		TEST_ASSERT_SUCCESS(rte_avq_vq_addr_set(fx->aq, id, q, 0x10000,
+							0x20000, 0x30000), "");
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, e,
+				     2 * sizeof(e[0]), NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "not running");
+	TEST_ASSERT_EQUAL(avq_fx_ack(fx, id, AVQ_CLASS_VQ_STATE,
+				     AVQ_VQ_STATE_SET_BATCH, &e[2],
+				     2 * sizeof(e[0]), NULL, 0),
+			  avq_fx_want_ack(fx, AVQ_ACK_INVAL), "queue 2 twice");
+	for (q = 0; q < 3; q++) {
+		TEST_ASSERT_SUCCESS(rte_avq_vq_state_get(fx->aq, id, q, NULL,
+							 NULL, &en), "");
+		TEST_ASSERT(!en, "queue %u enabled by a refused batch", q);
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+test_vqx_batch_acks(void)
+{
+	struct avq_fx fx;
+
+	return avq_fx_run_both(&fx, NULL, batch_acks_body, NULL);
 }
 
 static int
@@ -387,6 +502,83 @@ state_body(struct env *e)
 	return TEST_SUCCESS;
 }
 
+/* Every queue of A stopped in one command and resumed in one; a refused
+ * batch (one bad entry) resumes none. */
+static int
+batch_body(struct env *e)
+{
+	struct rte_avq_aq *aq = e->fx.aq;
+	struct rte_avq_vq_base st[8], b[3];
+	uint16_t avail, used;
+	bool en = true;
+	int n, i;
+
+	for (i = 0; i < 4; i++)
+		TEST_ASSERT_SUCCESS(env_pass(e, i), "frame %d", i);
+	n = rte_avq_vq_state_stop_all(aq, e->a.id, st, RTE_DIM(st));
+	TEST_ASSERT_EQUAL(n, 3, "");
+	TEST_ASSERT_EQUAL(st[1].queue, 1, "");
+	TEST_ASSERT_EQUAL(st[1].avail_idx, 4, "tx queue");
+	TEST_ASSERT_EQUAL(st[1].used_idx, 4, "");
+	for (i = 0; i < 3; i++) {
+		TEST_ASSERT_SUCCESS(rte_avq_vq_state_get(aq, e->a.id, i,
+							 &avail, &used, &en),
+				    "");
+		TEST_ASSERT(!en, "queue %d still enabled", i);
+		TEST_ASSERT(avail == st[i].avail_idx && used == st[i].used_idx,
+			    "queue %d: GET differs from the stop", i);
+	}
+	/* Stopped: a frame offered now is not taken. */
+	dpd_frame(e->f, VQX_FRAME, e->b.mac, e->a.mac, 200);
+	TEST_ASSERT_SUCCESS(dpd_tx(&e->a, 1, e->f, VQX_FRAME, NULL), "");
+	TEST_ASSERT_SUCCESS(dpd_expect_none(&e->b, 0, 100), "");
+	/* A second stop of all only reports. */
+	TEST_ASSERT_EQUAL(rte_avq_vq_state_stop_all(aq, e->a.id, st,
+						    RTE_DIM(st)), 3, "");
+	TEST_ASSERT_EQUAL(st[1].avail_idx, 4, "");
+
+	/* One bad entry (more than a ring in flight): none resumed. */
+	memcpy(b, st, sizeof(b));
+	b[2].avail_idx = (uint16_t)(b[2].used_idx + 65);
+	TEST_ASSERT_EQUAL(rte_avq_vq_state_set_batch(aq, e->a.id, b, 3),
+			  -EINVAL, "");
+	TEST_ASSERT_SUCCESS(rte_avq_vq_state_get(aq, e->a.id, 1, NULL, NULL,
+						 &en), "");
+	TEST_ASSERT(!en, "a refused batch enabled queue 1");
+	/* A queue twice: INVAL, none resumed. */
+	b[0] = st[1];
+	b[1] = st[1];
+	TEST_ASSERT_EQUAL(rte_avq_vq_state_set_batch(aq, e->a.id, b, 2),
+			  -EINVAL, "");
+	TEST_ASSERT_SUCCESS(rte_avq_vq_state_get(aq, e->a.id, 1, NULL, NULL,
+						 &en), "");
+	TEST_ASSERT(!en, "a refused batch enabled queue 1");
+	/* The whole device resumed where it stopped: the waiting frame and
+	 * one more go. */
+	TEST_ASSERT_SUCCESS(rte_avq_vq_state_set_batch(aq, e->a.id, st, 3),
+			    "");
+	TEST_ASSERT_SUCCESS(dpd_expect(&e->b, 0, e->f, VQX_FRAME, 1, 2000),
+			    "");
+	TEST_ASSERT_SUCCESS(dpd_tx_wait(&e->a, 1, 2000), "");
+	TEST_ASSERT_SUCCESS(env_pass(e, 201), "");
+	TEST_ASSERT_SUCCESS(rte_avq_vq_state_get(aq, e->a.id, 1, &avail, &used,
+						 &en), "");
+	TEST_ASSERT(en && avail == 6 && used == 6, "queue 1 at %u/%u", avail,
+		    used);
+	/* Enabled queues refuse a second resume, changing nothing. */
+	TEST_ASSERT_EQUAL(rte_avq_vq_state_set_batch(aq, e->a.id, st, 1),
+			  -EINVAL, "");
+	TEST_ASSERT_EQUAL(dpd_status(&e->a) & AVQ_STATUS_DEVICE_NEEDS_RESET, 0,
+			  "resumed device faulted");
+	return TEST_SUCCESS;
+}
+
+static int
+test_vqx_batch(void)
+{
+	return env_run(batch_body);
+}
+
 static int
 test_vqx_state(void)
 {
@@ -397,3 +589,5 @@ REGISTER_AVQ_TEST(vqx_cap_autotest, test_vqx_cap);
 REGISTER_AVQ_TEST(vqx_acks_autotest, test_vqx_acks);
 REGISTER_AVQ_TEST(vqx_stats_autotest, test_vqx_stats);
 REGISTER_AVQ_TEST(vqx_state_autotest, test_vqx_state);
+REGISTER_AVQ_TEST(vqx_batch_acks_autotest, test_vqx_batch_acks);
+REGISTER_AVQ_TEST(vqx_batch_autotest, test_vqx_batch);

@@ -417,10 +417,11 @@ cmd_conf_stats(const char *arg)
 		printf("error: %s: %s\n", slots[i].name, rte_strerror(rte_errno));
 		return;
 	}
-	printf("%s: confs=%" PRIu64 " ns=%" PRIu64 " result=%d incremental=%u commands=%u mmu_commands=%u regions=%u mmu_regions=%u windows_mapped=%u windows_unmapped=%u vrings=%u vectors=%u\n",
+	printf("%s: confs=%" PRIu64 " ns=%" PRIu64 " result=%d incremental=%u commands=%u mmu_commands=%u regions=%u mmu_regions=%u windows_mapped=%u windows_unmapped=%u vrings=%u vectors=%u vrings_kept=%u stop_commands=%u\n",
 	       slots[i].name, cs.confs, cs.ns, cs.result, cs.incremental,
 	       cs.commands, cs.mmu_commands, cs.regions, cs.mmu_regions,
-	       cs.windows_mapped, cs.windows_unmapped, cs.vrings, cs.vectors);
+	       cs.windows_mapped, cs.windows_unmapped, cs.vrings, cs.vectors,
+	       cs.vrings_kept, cs.stop_commands);
 #else
 	printf("error: %s: this build of vdpa_avq has no configuration counters\n",
 	       slots[i].name);

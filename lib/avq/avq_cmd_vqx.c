@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -90,6 +91,72 @@ rte_avq_vq_state_set(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
 	s.flags = AVQ_VQ_STATE_F_ENABLE;
 	return vqx_exec(aq, id, AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET, &s,
 			sizeof(s), NULL, 0);
+}
+
+int
+rte_avq_vq_state_stop_all(struct rte_avq_aq *aq, uint64_t id,
+			  struct rte_avq_vq_base *st, uint16_t n)
+{
+	struct avq_vq vq = { .queue_index = avq_to_le16(AVQ_VQ_STATE_ALL) };
+	struct rte_avq_result res;
+	struct avq_vq_state *w;
+	uint32_t cnt, i;
+	int ret;
+
+	if (st == NULL || n == 0)
+		return -EINVAL;
+	w = calloc(n, sizeof(*w));
+	if (w == NULL)
+		return -ENOMEM;
+	ret = rte_avq_aq_exec(aq, id, AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_STOP,
+			      &vq, sizeof(vq), w, (uint32_t)n * sizeof(*w),
+			      &res, 0);
+	if (ret == 0)
+		ret = avq_ack_errno(res.ack);
+	/* Never trust the device: whole entries, at least one, no more
+	 * than the room. */
+	if (ret == 0 && (res.in_len == 0 || res.in_len % sizeof(*w) != 0 ||
+			 res.in_len > (uint32_t)n * sizeof(*w))) {
+		AVQ_LOG(ERR, "device %" PRIu64 " VQ_STATE_STOP of all queues: %u bytes of in-data",
+			id, res.in_len);
+		ret = -EPROTO;
+	}
+	if (ret == 0) {
+		cnt = res.in_len / sizeof(*w);
+		for (i = 0; i < cnt; i++) {
+			st[i].queue = (uint16_t)i;
+			st[i].avail_idx = avq_le16(w[i].avail_idx);
+			st[i].used_idx = avq_le16(w[i].used_idx);
+		}
+		ret = (int)cnt;
+	}
+	free(w);
+	return ret;
+}
+
+int
+rte_avq_vq_state_set_batch(struct rte_avq_aq *aq, uint64_t id,
+			   const struct rte_avq_vq_base *b, uint16_t n)
+{
+	struct avq_vq_state_set *w;
+	uint16_t i;
+	int ret;
+
+	if (b == NULL || n == 0)
+		return -EINVAL;
+	w = calloc(n, sizeof(*w));
+	if (w == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		w[i].queue_index = avq_to_le16(b[i].queue);
+		w[i].avail_idx = avq_to_le16(b[i].avail_idx);
+		w[i].used_idx = avq_to_le16(b[i].used_idx);
+		w[i].flags = AVQ_VQ_STATE_F_ENABLE;
+	}
+	ret = vqx_exec(aq, id, AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET_BATCH, w,
+		       (uint32_t)n * sizeof(*w), NULL, 0);
+	free(w);
+	return ret;
 }
 
 int

@@ -248,6 +248,32 @@ int rte_avq_vq_state_stop(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
 int rte_avq_vq_state_set(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
 			 uint16_t avail_idx, uint16_t used_idx);
 
+/** Where one queue stands (host byte order): VQ_STATE batches. */
+struct rte_avq_vq_base {
+	uint16_t queue;
+	uint16_t avail_idx;
+	uint16_t used_idx;
+};
+
+/**
+ * VQ_STATE_STOP of queue AVQ_VQ_STATE_ALL: stop every queue of the device
+ * in one command (as VQ_STATE_STOP of each) and return where each stopped
+ * in @p st[0..count) (st[i].queue = i). @p n is the room: at least the
+ * device's number of queues (-EINVAL otherwise, nothing stopped).
+ * @return the number of queues reported, or a negative errno (-EPROTO: a
+ *   malformed reply).
+ */
+int rte_avq_vq_state_stop_all(struct rte_avq_aq *aq, uint64_t id,
+			      struct rte_avq_vq_base *st, uint16_t n);
+
+/**
+ * VQ_STATE_SET_BATCH: VQ_STATE_SET of @p n (>= 1) distinct queues in one
+ * command, all or none (each entry's rules as rte_avq_vq_state_set();
+ * -EINVAL also for a repeated queue or more entries than queues).
+ */
+int rte_avq_vq_state_set_batch(struct rte_avq_aq *aq, uint64_t id,
+			       const struct rte_avq_vq_base *b, uint16_t n);
+
 /** Counters of one virtqueue (VQ_STATS_GET, host byte order). */
 struct rte_avq_vq_stats {
 	uint64_t packets;	/**< rx: frames written; tx: frames switched;

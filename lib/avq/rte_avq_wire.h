@@ -645,6 +645,8 @@ avq_cmd_str(unsigned int cls, unsigned int cmd)
 		"DRIVER_GET" };
 	static const char * const net_ctrl[] = { "EXEC", "TRUST_SET",
 		"STATE_GET" };
+	static const char * const vq_state[] = { "GET", "SET", "STOP",
+		"SET_BATCH" };
 
 	switch (cls) {
 	case AVQ_CLASS_CAP: case AVQ_CLASS_GENERATION:
@@ -670,6 +672,8 @@ avq_cmd_str(unsigned int cls, unsigned int cmd)
 		return cmd == 0 ? "MAP" : cmd == 1 ? "UNMAP" : "?";
 	case AVQ_CLASS_NET_CTRL:
 		return cmd < RTE_DIM(net_ctrl) ? net_ctrl[cmd] : "?";
+	case AVQ_CLASS_VQ_STATE:
+		return cmd < RTE_DIM(vq_state) ? vq_state[cmd] : "?";
 	default:
 		return "?";
 	}
@@ -688,6 +692,18 @@ avq_cmd_str(unsigned int cls, unsigned int cmd)
 #define  AVQ_VQ_STATE_GET		0	/**< avq_vq -> avq_vq_state */
 #define  AVQ_VQ_STATE_SET		1	/**< avq_vq_state_set -> */
 #define  AVQ_VQ_STATE_STOP		2	/**< avq_vq -> avq_vq_state */
+#define  AVQ_VQ_STATE_SET_BATCH		3	/**< avq_vq_state_set[] -> */
+
+/**
+ * VQ_STATE_STOP of queue AVQ_VQ_STATE_ALL: stop every queue of the device
+ * in one step and reply one avq_vq_state per queue (entry i: queue i, its
+ * enabled byte 0), so that the in-data room must hold num_queues entries.
+ * VQ_STATE_SET_BATCH takes 1..num_queues avq_vq_state_set entries of
+ * distinct queues, each checked as VQ_STATE_SET, and applies them all or
+ * none: with the first, a driver quiesces and resumes a device in two
+ * commands whatever its number of queues (a memory-table change).
+ */
+#define AVQ_VQ_STATE_ALL		0xffffu
 
 /** VQ_STATE_GET / VQ_STATE_STOP in-data. */
 struct avq_vq_state {

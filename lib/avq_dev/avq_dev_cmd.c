@@ -664,6 +664,11 @@ static const struct avq_cmd_desc cmd_table[] = {
 	ROW(AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_STOP, VDEV, sizeof(struct avq_vq),
 	    sizeof(struct avq_vq), sizeof(struct avq_vq_state),
 	    avq_cmd_vq_state_stop),
+	/* Queue 0xffff: one avq_vq_state per queue (the handler checks the
+	 * room); SET_BATCH: whole avq_vq_state_set entries. */
+	ROW(AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET_BATCH, VDEV,
+	    sizeof(struct avq_vq_state_set), ANY, 0,
+	    avq_cmd_vq_state_set_batch),
 	ROW(AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_GET, VDEV, sizeof(struct avq_vq),
 	    sizeof(struct avq_vq), sizeof(struct avq_vq_stats),
 	    avq_cmd_vq_stats_get),

@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include <rte_bitops.h>
 #include <rte_common.h>
 
 #include "avq_dev_private.h"
@@ -84,67 +85,93 @@ avq_cmd_vq_state_get(struct avq_cmd_ctx *c)
 	return AVQ_ACK_OK;
 }
 
+/* Stop queue @p q and fill @p st with where it stopped. The snapshot and
+ * the disable are one step: the datapath runs between commands, so no
+ * chain is taken after these indices. */
+static void
+vqx_stop(struct avq_vdev *v, struct avq_net_dp *n, uint16_t q,
+	 struct avq_vq_state *st)
+{
+	struct avq_vdev_vq *vq = &v->vq[q];
+	bool fresh;
+
+	vqx_state(v, n, q, st);
+	st->enabled = 0;
+	if (!vq->enabled)
+		return;
+	/* As VQ_ENABLE 0, but the indices stay: the datapath's next look
+	 * (avq_dvq_sync()) finds its generation current, drops the ring
+	 * pointers and keeps the indices, so GET still reports where the
+	 * queue stopped. */
+	fresh = n->q[q].vq_gen != vq->gen;
+	vq->enabled = false;
+	vq->gen++;
+	if (!fresh) {
+		n->q[q].vq_gen = vq->gen;
+		n->q[q].ready = false;
+	}
+}
+
+/* Queue AVQ_VQ_STATE_ALL: every queue in one step, one state each. The
+ * device touches driver memory only through its queues (the config and
+ * MMU paths read nothing of it), so after this it touches none until a
+ * queue is enabled again: what a driver needs before it changes the
+ * memory the mappings point to. */
+static uint8_t
+vqx_stop_all(struct avq_cmd_ctx *c, struct avq_net_dp *n)
+{
+	struct avq_vdev *v = c->vdev;
+	struct avq_vq_state st;
+	uint16_t q;
+
+	if (c->in_cap < (uint32_t)v->num_queues * sizeof(st))
+		return AVQ_ACK_INVAL;
+	for (q = 0; q < v->num_queues; q++) {
+		vqx_stop(v, n, q, &st);
+		memcpy(c->in + (size_t)q * sizeof(st), &st, sizeof(st));
+	}
+	c->in_len = (uint32_t)v->num_queues * sizeof(st);
+	return AVQ_ACK_OK;
+}
+
 uint8_t
 avq_cmd_vq_state_stop(struct avq_cmd_ctx *c)
 {
 	struct avq_net_dp *n = vqx_net(c);
-	struct avq_vdev_vq *vq;
 	struct avq_vq_state st;
-	bool fresh;
+	struct avq_vq vq;
 	uint16_t q;
 	uint8_t ack;
 
 	if (n == NULL)
 		return AVQ_ACK_UNSUPP;
+	memcpy(&vq, c->out, sizeof(vq));
+	if (avq_le16(vq.queue_index) == AVQ_VQ_STATE_ALL)
+		return vqx_stop_all(c, n);
 	ack = vqx_index(c, &q);
 	if (ack != AVQ_ACK_OK)
 		return ack;
-	vq = &c->vdev->vq[q];
-	/* The snapshot and the disable are one step: the datapath runs
-	 * between commands, so no chain is taken after these indices. */
-	vqx_state(c->vdev, n, q, &st);
-	st.enabled = 0;
-	if (vq->enabled) {
-		/* As VQ_ENABLE 0, but the indices stay: the datapath's next
-		 * look (avq_dvq_sync()) finds its generation current, drops
-		 * the ring pointers and keeps the indices, so GET still
-		 * reports where the queue stopped. */
-		fresh = n->q[q].vq_gen != vq->gen;
-		vq->enabled = false;
-		vq->gen++;
-		if (!fresh) {
-			n->q[q].vq_gen = vq->gen;
-			n->q[q].ready = false;
-		}
-	}
+	vqx_stop(c->vdev, n, q, &st);
 	memcpy(c->in, &st, sizeof(st));
 	c->in_len = sizeof(st);
 	return AVQ_ACK_OK;
 }
 
-uint8_t
-avq_cmd_vq_state_set(struct avq_cmd_ctx *c)
+/* Whether VQ_STATE_SET entry @p s may run; *q receives its queue. */
+static uint8_t
+vqx_set_check(const struct avq_vdev *v, const struct avq_vq_state_set *s,
+	      uint16_t *q)
 {
-	struct avq_vdev *v = c->vdev;
-	struct avq_net_dp *n = vqx_net(c);
-	struct avq_vq_state_set s;
-	struct avq_vdev_vq *vq;
-	uint16_t q, avail, used;
-	struct avq_dvq *dq;
-	bool nc;
-	uint8_t ack;
+	const struct avq_vdev_vq *vq;
+	uint16_t avail, used;
 
-	RTE_BUILD_BUG_ON(sizeof(struct avq_vq_state_set) != 8);
-	if (n == NULL)
-		return AVQ_ACK_UNSUPP;
-	ack = vqx_index(c, &q);
-	if (ack != AVQ_ACK_OK)
-		return ack;
-	memcpy(&s, c->out, sizeof(s));
-	avail = avq_le16(s.avail_idx);
-	used = avq_le16(s.used_idx);
-	vq = &v->vq[q];
-	if (s.flags != AVQ_VQ_STATE_F_ENABLE || s.reserved != 0)
+	*q = avq_le16(s->queue_index);
+	if (*q >= v->num_queues)
+		return AVQ_ACK_RANGE;
+	avail = avq_le16(s->avail_idx);
+	used = avq_le16(s->used_idx);
+	vq = &v->vq[*q];
+	if (s->flags != AVQ_VQ_STATE_F_ENABLE || s->reserved != 0)
 		return AVQ_ACK_INVAL;
 	/* Like VQ_ENABLE: the other fields first (RFC admin VQ), and an
 	 * enabled queue keeps its indices. */
@@ -159,6 +186,19 @@ avq_cmd_vq_state_set(struct avq_cmd_ctx *c)
 	 * chains taken and not used. */
 	if ((uint16_t)(avail - used) > vq->size)
 		return AVQ_ACK_INVAL;
+	return AVQ_ACK_OK;
+}
+
+/* Enable queue @p q at the indices of @p s (checked by vqx_set_check()). */
+static void
+vqx_set_apply(struct avq_vdev *v, struct avq_net_dp *n,
+	      const struct avq_vq_state_set *s, uint16_t q)
+{
+	struct avq_vdev_vq *vq = &v->vq[q];
+	uint16_t avail = avq_le16(s->avail_idx);
+	struct avq_dvq *dq;
+	bool nc;
+
 	vq->enabled = true;
 	vq->gen++;
 	dq = &n->q[q];
@@ -168,7 +208,7 @@ avq_cmd_vq_state_set(struct avq_cmd_ctx *c)
 	dq->vq_gen = vq->gen;
 	dq->last_avail = avail;
 	dq->avail_idx = avail;
-	dq->used_idx = used;
+	dq->used_idx = avq_le16(s->used_idx);
 	/* As VQ_ENABLE at DRIVER_OK: a ring outside the mappings faults
 	 * now (DEVICE_MMU_FAIL | DEVICE_NEEDS_RESET); the command itself
 	 * succeeded. */
@@ -178,6 +218,65 @@ avq_cmd_vq_state_set(struct avq_cmd_ctx *c)
 			       AVQ_MMU_F_READ, &nc) != NULL)
 		avq_vdev_map_range(v, q, vq->used, AVQ_USED_AREA_SIZE(vq->size),
 				   AVQ_MMU_F_WRITE, &nc);
+}
+
+uint8_t
+avq_cmd_vq_state_set(struct avq_cmd_ctx *c)
+{
+	struct avq_net_dp *n = vqx_net(c);
+	struct avq_vq_state_set s;
+	uint16_t q;
+	uint8_t ack;
+
+	RTE_BUILD_BUG_ON(sizeof(struct avq_vq_state_set) != 8);
+	if (n == NULL)
+		return AVQ_ACK_UNSUPP;
+	memcpy(&s, c->out, sizeof(s));
+	ack = vqx_set_check(c->vdev, &s, &q);
+	if (ack != AVQ_ACK_OK)
+		return ack;
+	vqx_set_apply(c->vdev, n, &s, q);
+	return AVQ_ACK_OK;
+}
+
+/*
+ * VQ_STATE_SET_BATCH: every entry is checked (as VQ_STATE_SET, plus
+ * distinct queues) before any is applied, so a refused batch changes
+ * nothing. A queue may appear once: a second entry would find it enabled
+ * by the first only after the checks.
+ */
+uint8_t
+avq_cmd_vq_state_set_batch(struct avq_cmd_ctx *c)
+{
+	struct avq_vdev *v = c->vdev;
+	struct avq_net_dp *n = vqx_net(c);
+	uint64_t seen[(AVQ_VQ_STATE_ALL + 1) / 64];
+	struct avq_vq_state_set s;
+	uint32_t i, cnt;
+	uint16_t q;
+	uint8_t ack;
+
+	if (n == NULL)
+		return AVQ_ACK_UNSUPP;
+	if (c->out_len % sizeof(s) != 0)
+		return AVQ_ACK_INVAL;
+	cnt = c->out_len / sizeof(s);
+	if (cnt == 0 || cnt > v->num_queues)
+		return AVQ_ACK_INVAL;
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < cnt; i++) {
+		memcpy(&s, c->out + (size_t)i * sizeof(s), sizeof(s));
+		ack = vqx_set_check(v, &s, &q);
+		if (ack != AVQ_ACK_OK)
+			return ack;
+		if (seen[q / 64] & RTE_BIT64(q % 64))
+			return AVQ_ACK_INVAL;
+		seen[q / 64] |= RTE_BIT64(q % 64);
+	}
+	for (i = 0; i < cnt; i++) {
+		memcpy(&s, c->out + (size_t)i * sizeof(s), sizeof(s));
+		vqx_set_apply(v, n, &s, avq_le16(s.queue_index));
+	}
 	return AVQ_ACK_OK;
 }
 

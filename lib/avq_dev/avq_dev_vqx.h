@@ -15,6 +15,7 @@
 uint8_t avq_cmd_vq_state_get(struct avq_cmd_ctx *c);
 uint8_t avq_cmd_vq_state_set(struct avq_cmd_ctx *c);
 uint8_t avq_cmd_vq_state_stop(struct avq_cmd_ctx *c);
+uint8_t avq_cmd_vq_state_set_batch(struct avq_cmd_ctx *c);
 uint8_t avq_cmd_vq_stats_get(struct avq_cmd_ctx *c);
 uint8_t avq_cmd_vq_stats_reset(struct avq_cmd_ctx *c);
 

@@ -608,6 +608,9 @@ vring_setup(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem,
 			     q, vring.size, a->max_vq_size);
 		return -EINVAL;
 	}
+	vr->desc = vp.desc;
+	vr->driver = vp.driver;
+	vr->device = vp.device;
 	vr->vector = vring_vector_bind(a, q, vring.callfd);
 	if (vr->vector != AVQ_VDPA_NO_VECTOR) {
 		vp.msi = true;
@@ -660,28 +663,50 @@ vring_setup(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem,
 }
 
 /* Class 68: enable the vrings at vhost's vring bases (device at
- * DRIVER_OK). */
+ * DRIVER_OK), all in one VQ_STATE_SET_BATCH. */
 static int
 vrings_resume(struct avq_vdpa *a, int vid)
 {
-	uint16_t q, avail, used;
+	struct rte_avq_vq_base b[AVQ_VDPA_MAX_VRINGS];
+	uint16_t q;
 	int ret;
 
 	for (q = 0; q < a->nr_vrings; q++) {
-		ret = rte_vhost_get_vring_base(vid, q, &avail, &used);
-		if (ret == 0) {
-			ret = rte_avq_vq_state_set(a->v->aq, a->v->id, q, avail,
-						   used);
-			a->ncmd++;
-		}
+		b[q].queue = q;
+		ret = rte_vhost_get_vring_base(vid, q, &b[q].avail_idx,
+					       &b[q].used_idx);
 		if (ret != 0) {
-			AVQ_VDPA_LOG(ERR, a->name, "vring %u: resuming: %s", q,
-				     strerror(-ret));
-			return ret;
+			AVQ_VDPA_LOG(ERR, a->name, "vring %u: no vring base", q);
+			return -EINVAL;
 		}
-		a->vr[q].enabled = true;
 	}
+	ret = rte_avq_vq_state_set_batch(a->v->aq, a->v->id, b, a->nr_vrings);
+	a->ncmd++;
+	if (ret != 0) {
+		AVQ_VDPA_LOG(ERR, a->name, "resuming %u vring(s): %s",
+			     a->nr_vrings, strerror(-ret));
+		return ret;
+	}
+	for (q = 0; q < a->nr_vrings; q++)
+		a->vr[q].enabled = true;
 	return 0;
+}
+
+/* dev_close of a kept device: vhost may close the callfds now, so the
+ * vectors are unbound from them but stay allocated, and the device keeps
+ * its MSI programming: a vring that comes back unchanged only has its
+ * vector bound to the new callfd (no admin command). */
+static void
+vrings_detach(struct avq_vdpa *a)
+{
+	uint16_t q;
+
+	for (q = 0; q < RTE_DIM(a->vr); q++) {
+		if (a->vr[q].vector != AVQ_VDPA_NO_VECTOR)
+			a->t->ops->vector_bind(a->t->ctx, a->vr[q].vector, -1);
+		a->vr[q].kickfd = -1;
+		a->vr[q].enabled = false;
+	}
 }
 
 /* Forget the vrings' set-up; unbind their vectors. */
@@ -762,8 +787,54 @@ conf_full(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem)
 	return ret;
 }
 
-/* A kept device (dev_close stopped its rings): the memory difference,
- * the rings again, resumed at vhost's bases. */
+/*
+ * Whether kept vring @p q is what vhost has now: same size and
+ * guest-physical addresses, and a callfd where it had a vector (the
+ * features were compared by the caller). Then only its vector is bound to
+ * the current callfd, which is a transport operation, not a command.
+ */
+static bool
+vring_kept(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem,
+	   uint16_t q)
+{
+	struct avq_vdpa_vring *vr = &a->vr[q];
+	struct rte_vhost_vring vring;
+
+	if (!vr->set_up || rte_vhost_get_vhost_vring(vid, q, &vring) != 0)
+		return false;
+	if (vring.size != vr->size ||
+	    qva_to_gpa(mem, (uint64_t)(uintptr_t)vring.desc) != vr->desc ||
+	    qva_to_gpa(mem, (uint64_t)(uintptr_t)vring.avail) != vr->driver ||
+	    qva_to_gpa(mem, (uint64_t)(uintptr_t)vring.used) != vr->device ||
+	    (vring.callfd >= 0) != (vr->vector != AVQ_VDPA_NO_VECTOR))
+		return false;
+	if (vr->vector != AVQ_VDPA_NO_VECTOR &&
+	    a->t->ops->vector_bind(a->t->ctx, vr->vector, vring.callfd) != 0)
+		return false;
+	vr->kickfd = vring.kickfd;
+	vr->used = vring.used;
+	if (vr->vector != AVQ_VDPA_NO_VECTOR)
+		a->conf.vectors++;
+	return true;
+}
+
+/* Release kept vring @p q (changed, or beyond the vrings in use). */
+static void
+vring_drop(struct avq_vdpa *a, uint16_t q)
+{
+	struct avq_vdpa_vring *vr = &a->vr[q];
+
+	/* Unbound in dev_close (or by a failed rebind): only the number. */
+	vec_free(a, vr->vector);
+	memset(vr, 0, sizeof(*vr));
+	vr->kickfd = -1;
+	vr->vector = AVQ_VDPA_NO_VECTOR;
+}
+
+/* A kept device (dev_close stopped every ring in one command): the memory
+ * difference, the changed vrings programmed one by one, then every vring
+ * resumed at vhost's bases in one command. An unchanged vring costs no
+ * command of its own. */
 static int
 conf_kept(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem)
 {
@@ -772,8 +843,17 @@ conf_kept(struct avq_vdpa *a, int vid, const struct rte_vhost_memory *mem)
 
 	a->conf.incremental = 1;
 	ret = avq_vdpa_mem_apply(a, mem, true);
-	for (q = 0; q < a->nr_vrings && ret == 0; q++)
+	for (q = a->nr_vrings; q < RTE_DIM(a->vr); q++)
+		if (a->vr[q].set_up)
+			vring_drop(a, q);
+	for (q = 0; q < a->nr_vrings && ret == 0; q++) {
+		if (vring_kept(a, vid, mem, q)) {
+			a->conf.vrings_kept++;
+			continue;
+		}
+		vring_drop(a, q);
 		ret = vring_setup(a, vid, mem, q, false);
+	}
 	if (ret == 0)
 		ret = vrings_resume(a, vid);
 	return ret;
@@ -822,10 +902,7 @@ avq_vdpa_dev_conf(int vid)
 	a->features = f;
 	a->nr_vrings = n;
 	a->conf.vrings = n;
-	for (q = 0; q < RTE_DIM(a->vr); q++) {
-		a->vr[q].kickfd = -1;
-		a->vr[q].vector = AVQ_VDPA_NO_VECTOR;
-	}
+	a->conf.stop_commands = kept ? a->stop_ncmd : 0;
 	ret = kept ? conf_kept(a, vid, mem) : conf_full(a, vid, mem);
 	a->kept = false;
 	if (ret == 0)
@@ -864,24 +941,30 @@ out:
 static bool
 rings_stop(struct avq_vdpa *a, int vid)
 {
-	uint16_t q, avail, used;
+	struct rte_avq_vq_base st[AVQ_VDPA_MAX_VRINGS];
+	uint16_t q, used;
 	bool ok = a->has_vq_state;
-	int ret;
+	int ret = 0;
 
-	for (q = 0; q < a->nr_vrings && ok; q++) {
-		if (!a->vr[q].set_up)
-			continue;
-		/* Class 68: disabled and read in one step, so nothing is
-		 * taken after the indices vhost records. */
-		ret = rte_avq_vq_state_stop(a->v->aq, a->v->id, q, &avail, &used);
-		if (ret != 0) {
-			AVQ_VDPA_LOG(ERR, a->name, "vring %u: VQ_STATE_STOP: %s",
-				     q, strerror(-ret));
+	a->stop_ncmd = 0;
+	/* Class 68, queue 0xffff: every queue stopped and read in one step,
+	 * so nothing is taken after the indices vhost records and the device
+	 * touches none of the frontend's memory, which vhost may unmap as
+	 * soon as this returns (SET_MEM_TABLE), until dev_conf resumes it. */
+	if (ok) {
+		ret = rte_avq_vq_state_stop_all(a->v->aq, a->v->id, st,
+						RTE_DIM(st));
+		a->stop_ncmd++;
+		if (ret < a->nr_vrings) {
+			AVQ_VDPA_LOG(ERR, a->name, "VQ_STATE_STOP of every queue: %s",
+				     ret < 0 ? strerror(-ret) : "short reply");
 			ok = false;
-			break;
 		}
-		rte_vhost_set_vring_base(vid, q, avail, used);
 	}
+	for (q = 0; q < a->nr_vrings && ok; q++)
+		if (a->vr[q].set_up)
+			rte_vhost_set_vring_base(vid, q, st[q].avail_idx,
+						 st[q].used_idx);
 	if (ok)
 		return true;
 	/* Without class 68: reset first (the device stops touching the
@@ -915,8 +998,8 @@ avq_vdpa_dev_close(int vid)
 	if (a->configured && a->vid == vid) {
 		relay_stop(a);
 		if (rings_stop(a, vid)) {
-			/* vhost closes the callfds after this. */
-			vrings_forget(a);
+			/* vhost may close the callfds after this. */
+			vrings_detach(a);
 			a->configured = false;
 			a->kept = true;
 			a->kept_vid = vid;

@@ -39,6 +39,7 @@ struct avq_vdpa_vring {
 	uint16_t stop_used;
 	int kickfd;
 	uint32_t vector;		/* bound to the vring's callfd, or NO_VECTOR */
+	uint64_t desc, driver, device;	/* ring addresses (guest-physical) */
 	uint16_t *notify;		/* doorbell slot (VQ_NOTIFY_GET) */
 	struct vring_used *used;	/* our mapping of the used ring */
 };
@@ -74,6 +75,7 @@ struct avq_vdpa {
 	struct avq_vdpa_vring vr[AVQ_VDPA_MAX_VRINGS];
 	struct avq_vdpa_mem mem;
 	uint32_t ncmd;			/* admin commands of this dev_conf */
+	uint32_t stop_ncmd;		/* admin commands of the last dev_close */
 	struct rte_vdpa_avq_conf_stats conf;
 	/* Kick relay. */
 	pthread_t relay;

@@ -34,6 +34,11 @@ struct rte_vdpa_avq_conf_stats {
 	uint32_t windows_unmapped;	/**< DMA windows removed */
 	uint32_t vrings;	/**< vrings set up */
 	uint32_t vectors;	/**< vrings given an interrupt vector */
+	uint32_t vrings_kept;	/**< of the vrings, resumed unchanged: only
+				 * their indices were sent (incremental) */
+	uint32_t stop_commands;	/**< admin commands of the dev_close before
+				 * (stopping the vrings of a kept device);
+				 * not in @c commands */
 };
 
 /**
