@@ -105,7 +105,7 @@ const struct rte_avq_transport *rte_avq_mgmt_transport(struct rte_avq_mgmt *m);
 struct rte_avq_dev *rte_avq_mgmt_model(struct rte_avq_mgmt *m);
 
 /** Interrupt vectors the bus hands out per management device. */
-#define RTE_AVQ_MGMT_VECTORS	256u
+#define RTE_AVQ_MGMT_VECTORS	2048u
 
 /**
  * Take a free interrupt vector of management device @p m (MSI_*_SET, the

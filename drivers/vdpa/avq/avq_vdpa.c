@@ -116,98 +116,27 @@ vdpa_of_vid(int vid)
 
 /* ---- Interrupt vectors ----
  *
- * Vectors belong to the management device and every managed device of it
- * shares them, so they are handed out per transport, process-wide. A
- * vector whose bind fails (beyond the device's max_vectors) leaves its
- * vring without interrupts, which polling frontends do not miss.
+ * Vectors belong to the management device and every driver of it shares
+ * them (net_avq's config vectors too): the bus hands them out
+ * (rte_avq_mgmt_vector_alloc()). A vector whose bind fails (beyond the
+ * device's max_vectors) leaves its vring without interrupts, which
+ * polling frontends do not miss.
  */
-
-#define AVQ_VDPA_VEC_MAX	2048u
-#define AVQ_VDPA_VEC_POOLS	16u
-
-static struct {
-	const void *ctx;		/* transport context; NULL: free */
-	unsigned int users;		/* vdpa devices using the pool */
-	uint64_t used[AVQ_VDPA_VEC_MAX / 64];
-} vec_pools[AVQ_VDPA_VEC_POOLS];
-static pthread_mutex_t vec_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static int
-vec_pool_find(const void *ctx, bool add)
-{
-	unsigned int i;
-	int freeslot = -1;
-
-	for (i = 0; i < AVQ_VDPA_VEC_POOLS; i++) {
-		if (vec_pools[i].ctx == ctx)
-			return (int)i;
-		if (vec_pools[i].ctx == NULL && freeslot < 0)
-			freeslot = (int)i;
-	}
-	if (!add || freeslot < 0)
-		return -1;
-	memset(&vec_pools[freeslot], 0, sizeof(vec_pools[freeslot]));
-	vec_pools[freeslot].ctx = ctx;
-	return freeslot;
-}
 
 /* Take a free vector of @p a's management device, or NO_VECTOR. */
 static uint32_t
 vec_alloc(struct avq_vdpa *a)
 {
-	uint32_t v = AVQ_VDPA_NO_VECTOR, i;
-	int p;
+	int v = rte_avq_mgmt_vector_alloc(a->v->mgmt);
 
-	pthread_mutex_lock(&vec_lock);
-	p = vec_pool_find(a->t->ctx, false);
-	for (i = 0; p >= 0 && i < AVQ_VDPA_VEC_MAX; i++) {
-		if (!(vec_pools[p].used[i / 64] & RTE_BIT64(i % 64))) {
-			vec_pools[p].used[i / 64] |= RTE_BIT64(i % 64);
-			v = i;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&vec_lock);
-	return v;
+	return v < 0 ? AVQ_VDPA_NO_VECTOR : (uint32_t)v;
 }
 
 static void
 vec_free(struct avq_vdpa *a, uint32_t v)
 {
-	int p;
-
-	if (v >= AVQ_VDPA_VEC_MAX)
-		return;
-	pthread_mutex_lock(&vec_lock);
-	p = vec_pool_find(a->t->ctx, false);
-	if (p >= 0)
-		vec_pools[p].used[v / 64] &= ~RTE_BIT64(v % 64);
-	pthread_mutex_unlock(&vec_lock);
-}
-
-static int
-vec_pool_join(struct avq_vdpa *a)
-{
-	int p;
-
-	pthread_mutex_lock(&vec_lock);
-	p = vec_pool_find(a->t->ctx, true);
-	if (p >= 0)
-		vec_pools[p].users++;
-	pthread_mutex_unlock(&vec_lock);
-	return p < 0 ? -ENOSPC : 0;
-}
-
-static void
-vec_pool_leave(struct avq_vdpa *a)
-{
-	int p;
-
-	pthread_mutex_lock(&vec_lock);
-	p = vec_pool_find(a->t->ctx, false);
-	if (p >= 0 && --vec_pools[p].users == 0)
-		vec_pools[p].ctx = NULL;
-	pthread_mutex_unlock(&vec_lock);
+	if (v != AVQ_VDPA_NO_VECTOR)
+		rte_avq_mgmt_vector_free(a->v->mgmt, v);
 }
 
 /* Bind vring @p q's callfd to a new vector; NO_VECTOR when it has none. */
@@ -1187,18 +1116,13 @@ avq_vdpa_probe(struct rte_avq_driver *drv, struct rte_avq_vdev *v)
 		goto fail;
 	}
 	a->max_vq_size = max;
-	ret = vec_pool_join(a);
-	if (ret != 0) {
-		AVQ_VDPA_LOG(ERR, a->name, "too many management devices for the vector pools");
-		goto fail;
-	}
 	v->drv_priv = a;
 	a->vdpa = rte_vdpa_register_device(&v->device, &avq_vdpa_ops);
 	if (a->vdpa == NULL) {
 		AVQ_VDPA_LOG(ERR, a->name, "cannot register the vDPA device");
 		v->drv_priv = NULL;
 		ret = -ENOMEM;
-		goto fail_pool;
+		goto fail;
 	}
 	AVQ_VDPA_LOG(INFO, a->name, "vDPA device: %u queue pair(s), features 0x%" PRIx64 ", rings up to %u%s%s",
 		     RTE_MAX(v->params.queue_pairs, (uint16_t)1),
@@ -1207,8 +1131,6 @@ avq_vdpa_probe(struct rte_avq_driver *drv, struct rte_avq_vdev *v)
 		     a->has_vq_stats ? ", VQ_STATS" : "");
 	return 0;
 
-fail_pool:
-	vec_pool_leave(a);
 fail:
 	pthread_mutex_destroy(&a->lock);
 	free(a);
@@ -1239,7 +1161,6 @@ avq_vdpa_remove(struct rte_avq_vdev *v)
 	}
 	if (a->kept)
 		device_down(a);
-	vec_pool_leave(a);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 	return 0;
