@@ -42,6 +42,8 @@
 /* Descriptors one transmitted frame may use: header + segments; the
  * device model gathers 64 pieces per chain. */
 #define AVQ_TX_MAX_DESC		64u
+/* Receive entries between an mbuf prefetch and its use. */
+#define AVQ_RX_PREFETCH		4u
 
 /* ---- Rings ---- */
 
@@ -389,6 +391,13 @@ avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 
 	used = vring_used_idx(vr);
 	while (got < n && vr->last_used != used) {
+		/* The mbuf of an entry a few ahead: its first line is written
+		 * below (lengths, port) and has often left L1 since it was
+		 * posted a ring ago. */
+		if ((uint16_t)(used - vr->last_used) > AVQ_RX_PREFETCH)
+			rte_prefetch0(q->sw[avq_le32(vr->used->ring[(uint16_t)
+				(vr->last_used + AVQ_RX_PREFETCH) & vr->mask].id) &
+				vr->mask]);
 		/* Without MRG_RXBUF a frame is one buffer: the header, which
 		 * the device wrote, is not read (one line less to fetch). */
 		nb = q->mrg ? rxq_peek_nb(q) : 1;
