@@ -470,6 +470,11 @@ ratios(void)
 	ratio("r.pipe_vs_sync", "async pipelined batch 32 / sync engine, cmds/s",
 	      field("b.pipe.batch32", 0), field("a.sync.engine", 0),
 	      "target >= 10x", false);
+	/* The same from medians (sync p50 over a batch of 128's median time
+	 * per command): what a busy machine's preemptions do not move. */
+	ratio("r.async_vs_sync_p50", "async batch 128 / sync engine, medians",
+	      field("a.sync.engine", 3), field("b.async.batch128", 4),
+	      "reading on a busy machine", false);
 	for (v = 0; v < RTE_DIM(var); v++) {
 		snprintf(kn, sizeof(kn), "d.%s.4096.NAIVE", var[v]);
 		snprintf(kb, sizeof(kb), "d.%s.4096.BATCHED", var[v]);

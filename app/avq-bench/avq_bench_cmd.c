@@ -128,6 +128,7 @@ bench_sync(struct bench_env *env, const char *sec, const char *key,
 	struct rte_avq_cmd cmd;
 	struct bench_row *r;
 	uint32_t in_len, i, warm = RTE_MIN((uint32_t)WARMUP, n);
+	double t_stamped;
 	uint8_t ack;
 	rte_le64_t f;
 	int ret;
@@ -156,11 +157,25 @@ bench_sync(struct bench_env *env, const char *sec, const char *key,
 		free(lat);
 		return -EIO;
 	}
+	t_stamped = n * 1e9 / bench_tsc_ns(bench_tsc() - t_all);
+	/* Rate pass without the clock reads around each command, as the
+	 * async rows' (the ratio compares the two). */
+	t_all = bench_tsc();
+	for (i = 0; i < n; i++) {
+		ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
+		if (ret != 0 || ack != AVQ_ACK_OK || in_len != sizeof(f)) {
+			cmd_failed("rte_avq_exec", ret, ack, in_len);
+			if (ret != 0) {
+				free(lat);
+				return -EIO;
+			}
+		}
+	}
 	r = bench_row_add(sec, key, name);
 	rate_row(r, n, bench_tsc() - t_all);
 	bench_percentiles(lat, n, r);
-	snprintf(r->note, sizeof(r->note), "device idle=%s",
-		 bench_idle_str(env->idle));
+	snprintf(r->note, sizeof(r->note), "device idle=%s; stamped %.2f M/s",
+		 bench_idle_str(env->idle), t_stamped / 1e6);
 	free(lat);
 	return 0;
 }
@@ -180,6 +195,11 @@ struct async_ctx {
 	uint64_t failed;	/**< delivered with an error (atomic) */
 	uint64_t seq;		/**< spreads commands over the devices */
 	bool yield;		/**< give the core away while waiting */
+	uint64_t t_post;	/**< cycles from batch begin to end */
+	uint64_t t_wait;	/**< cycles from batch end to the last callback */
+	uint64_t *bt;		/**< per batch wall cycles, or NULL */
+	uint64_t *bp;		/**< per batch cycles begin..end, or NULL */
+	uint32_t nbt;		/**< entries in bt */
 };
 
 struct async_slot {
@@ -198,12 +218,14 @@ async_cb(void *arg, int status, uint8_t ack, uint32_t in_len)
 {
 	struct async_slot *s = arg;
 	struct async_ctx *c = s->ctx;
-	uint64_t t = bench_tsc(), *d;
+	uint64_t *d;
 
 	if (status != 0 || ack != AVQ_ACK_OK || in_len != sizeof(s->in))
 		__atomic_fetch_add(&c->failed, 1, __ATOMIC_RELAXED);
+	/* A clock read costs ~25 ns on this VM: only the latency passes
+	 * pay it (see bench_async()). */
 	if (c->lat != NULL)
-		c->lat[s->idx] = t - s->t_sub;
+		c->lat[s->idx] = bench_tsc() - s->t_sub;
 	/* C3: pairs with the acquire load C4 in pipe_slot(): everything
 	 * about this slot is done before it can be reused. */
 	__atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
@@ -246,6 +268,7 @@ async_batch(struct async_ctx *c, const uint64_t *ids,
 {
 	struct rte_avq_batch b;
 	struct rte_avq_cmd cmd;
+	uint64_t t0 = bench_tsc(), t1, t2;
 	uint32_t i = 0;
 	int ret;
 
@@ -256,7 +279,8 @@ async_batch(struct async_ctx *c, const uint64_t *ids,
 		s->ctx = c;
 		s->idx = lat_base + i;
 		feat_cmd(&cmd, ids[c->seq % BENCH_NUM_VDEVS], &s->in);
-		s->t_sub = bench_tsc();
+		if (c->lat != NULL)
+			s->t_sub = bench_tsc();
 		ret = rte_avq_batch_add(&b, &cmd, async_cb, s, 0);
 		if (ret == -EAGAIN) {
 			(*eagain)++;
@@ -280,7 +304,17 @@ async_batch(struct async_ctx *c, const uint64_t *ids,
 		cmd_failed("rte_avq_batch_end", ret, 0, 0);
 		return ret;
 	}
+	t1 = bench_tsc();
 	async_wait(c);
+	t2 = bench_tsc();
+	c->t_post += t1 - t0;
+	c->t_wait += t2 - t1;
+	/* Per batch: a median that preemptions on a shared machine do not
+	 * move, beside the mean rate. */
+	if (c->bt != NULL) {
+		c->bp[c->nbt] = t1 - t0;
+		c->bt[c->nbt++] = t2 - t0;
+	}
 	return 0;
 }
 
@@ -330,7 +364,8 @@ async_pipeline(struct async_ctx *c, const uint64_t *ids,
 				s->idx = lat_base + sent;
 				__atomic_store_n(&s->busy, 1, __ATOMIC_RELAXED);
 				feat_cmd(&cmd, ids[c->seq % BENCH_NUM_VDEVS], &s->in);
-				s->t_sub = bench_tsc();
+				if (c->lat != NULL)
+					s->t_sub = bench_tsc();
 				ret = rte_avq_batch_add(&b, &cmd, async_cb, s, 0);
 				if (ret < 0) {
 					__atomic_store_n(&s->busy, 0,
@@ -422,13 +457,22 @@ bench_async(struct bench_env *env)
 	char key[48], name[64];
 	struct async_ctx c;
 	struct bench_row *r;
-	uint64_t *lat, t0, eagain;
-	uint32_t bi, bs, n, done;
+	uint64_t *lat, *bt, t0, eagain;
+	uint32_t bi, bs, n, done, nlat;
+	struct bench_row br = { .p50 = -1 };
+	double t_stamped;
 	int ret = 0;
 
-	lat = malloc(sizeof(*lat) * (bench_opt->cmds + BENCH_MAX_BATCH));
-	if (lat == NULL)
+	/* Room for a latency pass and, after it, the rate pass's post
+	 * times; the pipelined rows' warm-up stamps WARMUP commands. */
+	nlat = RTE_MAX(bench_opt->cmds, (uint32_t)WARMUP) + BENCH_MAX_BATCH;
+	lat = malloc(sizeof(*lat) * 2 * nlat);
+	bt = malloc(sizeof(*bt) * nlat);
+	if (lat == NULL || bt == NULL) {
+		free(lat);
+		free(bt);
 		return -ENOMEM;
+	}
 	for (bi = 0; bi < RTE_DIM(batch_sizes) && ret == 0; bi++) {
 		bs = batch_sizes[bi];
 		n = RTE_MAX(bench_opt->cmds / bs, 1u) * bs;
@@ -441,6 +485,25 @@ bench_async(struct bench_env *env)
 			ret = async_batch(&c, env->ids, slots, bs, 0, &eagain);
 		if (ret < 0)
 			break;
+		c.t_post = 0;
+		c.t_wait = 0;
+		/* Latency pass: every command stamped at its add and at its
+		 * callback. */
+		for (done = 0; done < n && ret == 0; done += bs)
+			ret = async_batch(&c, env->ids, slots, bs, done,
+					  &eagain);
+		if (ret < 0)
+			break;
+		t_stamped = n * 1e9 / bench_tsc_ns(c.t_post + c.t_wait);
+		/* Rate pass: the same without the two clock reads per
+		 * command (tens of ns each here), which would otherwise be
+		 * counted as the engine's cost. */
+		c.lat = NULL;
+		c.t_post = 0;
+		c.t_wait = 0;
+		c.bt = bt;
+		c.bp = lat + n;	/* lat[0, n) holds the latency pass */
+		c.nbt = 0;
 		rte_avq_dev_stats_get(env->dev, &d0);
 		t0 = bench_tsc();
 		for (done = 0; done < n && ret == 0; done += bs)
@@ -450,15 +513,31 @@ bench_async(struct bench_env *env)
 			break;
 		t0 = bench_tsc() - t0;
 		rte_avq_dev_stats_get(env->dev, &d1);
+		c.bt = NULL;
+		bench_percentiles(bt, c.nbt, &br);
 		snprintf(key, sizeof(key), "b.async.batch%u", bs);
 		snprintf(name, sizeof(name), "async, batches of %u", bs);
 		r = bench_row_add("b", key, name);
 		rate_row(r, n, t0);
 		bench_percentiles(lat, n, r);
+		/* For the median-based ratio row. */
+		r->value = br.p50 / bs;
 		snprintf(r->note, sizeof(r->note),
-			 "device idle=%s; submit->callback; ring full %" PRIu64
-			 "x; device busy %.0f ns/cmd", bench_idle_str(env->idle),
-			 eagain, dev_busy_per_cmd(&d0, &d1));
+			 "idle=%s; ring full %" PRIu64 "x; device busy %.0f ns/cmd;"
+			 " batch p50 %.0f ns/cmd; stamped %.2f M/s",
+			 bench_idle_str(env->idle), eagain,
+			 dev_busy_per_cmd(&d0, &d1), br.p50 / bs,
+			 t_stamped / 1e6);
+		if (getenv("AVQ_BENCH_DIAG") != NULL) {
+			struct bench_row pr;
+
+			/* lat was sorted for the percentiles above: the
+			 * post times were kept in its tail. */
+			bench_percentiles(lat + n, c.nbt, &pr);
+			fprintf(stderr, "diag b%u: post %.1f wait %.1f ns/cmd (rate pass); post p50 %.1f ns/cmd\n",
+				bs, bench_tsc_ns(c.t_post) / n,
+				bench_tsc_ns(c.t_wait) / n, pr.p50 / bs);
+		}
 		if (c.failed != 0) {
 			cmd_failed("async FEAT_DEVICE_GET", 0, 0, 0);
 			ret = -EIO;
@@ -467,6 +546,7 @@ bench_async(struct bench_env *env)
 	if (ret == 0)
 		ret = bench_pipeline(env, lat);
 	free(lat);
+	free(bt);
 	return ret;
 }
 
