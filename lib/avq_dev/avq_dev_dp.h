@@ -564,6 +564,8 @@ void avq_dp_leave(struct rte_avq_dev *d, struct avq_net_dp *n);
 unsigned int avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f);
 /* Frames handed to other threads' ports: enqueue them now. */
 void avq_dp_flush(struct avq_dp_dev *dp);
+/* Publish the used entries written so far (every dirty queue), now. */
+void avq_dp_publish(struct avq_dp_dev *dp);
 /* Queue (dp, n, q) has used entries to publish at the end of the pass. */
 void avq_dp_dirty(struct avq_dp_dev *dp, struct avq_net_dp *n, uint16_t q);
 /* Frames other threads could not hand to switch port @p port. */

@@ -537,9 +537,13 @@ avq_net_rx(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 {
 	enum avq_rx_res r;
 
-	/* A device that stopped (fault, reset pending) takes nothing. */
-	if (unlikely(n->faulted || !net_runnable(n->v)))
+	/* A device that stopped (fault, reset pending) or is not running
+	 * yet (a frontend still setting it up) takes nothing: counted as
+	 * drops of its first receive queue. */
+	if (unlikely(n->faulted || !net_runnable(n->v))) {
+		n->q[0].st.drops++;
 		return AVQ_RX_DROP;
+	}
 	if (!net_accept(n, f)) {
 		n->rx_filtered++;
 		return AVQ_RX_DONE;
@@ -705,6 +709,10 @@ net_tx(struct avq_dp_dev *dp, struct avq_net_dp *n, uint16_t q, bool link)
 		avq_dp_dirty(dp, n, q);
 	/* Copies for ports of other threads leave with the burst. */
 	avq_dp_flush(dp);
+	/* And the frames written into receive queues of this thread, with
+	 * this queue's used entries: the drivers see them now, not after
+	 * the rest of the pass (a forwarding loop waits on this hand-off). */
+	avq_dp_publish(dp);
 	return k;
 }
 

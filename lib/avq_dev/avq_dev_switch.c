@@ -694,6 +694,12 @@ dp_publish(struct avq_dp_dev *dp)
 }
 
 void
+avq_dp_publish(struct avq_dp_dev *dp)
+{
+	dp_publish(dp);
+}
+
+void
 avq_dp_dirty(struct avq_dp_dev *dp, struct avq_net_dp *n, uint16_t q)
 {
 	if (dp->ndirty == SW_DIRTY)
