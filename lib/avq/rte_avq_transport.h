@@ -53,6 +53,19 @@ struct rte_avq_transport_ops {
 	 * plain memory.
 	 */
 	void (*wake)(void *ctx);
+	/**
+	 * The mmap-able file behind a data-queue doorbell: @p notify_addr is
+	 * an address VQ_NOTIFY_GET returned; sets @p fd (the transport's: do
+	 * not close it; valid while the managed device exists), @p offset of
+	 * the page holding it in that file and the page's @p size, so that
+	 * another process (a vhost-user frontend's host notifier) can map the
+	 * doorbell and ring it by storing the queue index (le16) at the page's
+	 * start. Doorbells rung that way come with no wake(): the device sees
+	 * them within a bounded time (sim: 1 ms) while its queues run.
+	 * Optional (NULL: the doorbell is not in a mappable file).
+	 */
+	int (*notify_fd)(void *ctx, uint64_t notify_addr, int *fd,
+			 uint64_t *offset, uint64_t *size);
 };
 
 /**

@@ -396,7 +396,7 @@ drain_fd(int fd)
  * used->flags, so either it sees NO_NOTIFY clear and kicks, or we see its
  * avail->idx here.
  */
-static void
+static int
 dev_sleep(struct rte_avq_dev *d)
 {
 	struct epoll_event ev[RTE_AVQ_DEV_MAX_AQS + 2];
@@ -413,6 +413,11 @@ dev_sleep(struct rte_avq_dev *d)
 	 * in avq_dev_switch.c). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	timeout = avq_dp_sleep_cap_ms(d, timeout);
+	/* A host notifier (a doorbell page mapped by a vhost-user frontend)
+	 * is written with no wake: while one may be, poll it at this pace.
+	 * A device whose notify area never went out keeps its timeout. */
+	if (avq_vdev_notifiers_live(d))
+		timeout = RTE_MIN(timeout, RTE_AVQ_DEV_NOTIFIER_POLL_MS);
 	/* A held completion (fault injection) is work pending at its
 	 * release time: sleep no longer than that. */
 	deadline = avq_fault_deadline(d);
@@ -447,6 +452,7 @@ dev_sleep(struct rte_avq_dev *d)
 	avq_dp_sleep_end(d);
 	if (n > 0)
 		d->stats.wakeups++;
+	return n;
 }
 
 /* CPU time of the calling thread: how much a core the device has used. */
@@ -468,6 +474,7 @@ dev_thread(void *varg)
 	struct avq_aq_scratch *s = ta->s;
 	uint64_t idle_since = 0, t0, spin;
 	unsigned int work, aq_work, pass = 0;
+	bool timed_out = false;
 	uint16_t i;
 
 	free(ta);
@@ -505,6 +512,7 @@ dev_thread(void *varg)
 		if (work != 0) {
 			d->busy_cycles += rte_rdtsc() - t0;
 			idle_since = 0;
+			timed_out = false;
 			continue;
 		}
 		switch (d->params.idle) {
@@ -515,11 +523,14 @@ dev_thread(void *varg)
 		case RTE_AVQ_DEV_IDLE_ADAPTIVE:
 			if (idle_since == 0)
 				idle_since = t0;
-			if (t0 - idle_since < spin) {
+			/* A sleep that timed out and found nothing to do is
+			 * followed by another at once: polling host notifiers
+			 * every millisecond must not spin poll_us each time. */
+			if (!timed_out && t0 - idle_since < spin) {
 				rte_pause();
 				break;
 			}
-			dev_sleep(d);
+			timed_out = dev_sleep(d) == 0;
 			idle_since = 0;
 			break;
 		case RTE_AVQ_DEV_IDLE_BLOCK:

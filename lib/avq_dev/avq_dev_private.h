@@ -153,10 +153,15 @@ struct avq_vdev {
 	struct avq_vdev_vq *vq;		/* num_queues entries */
 	struct avq_msi config_msi;
 	struct avq_mmu mmu;
-	/* Notify area: one page per queue, mmap'ed, never shared. Each page
-	 * holds a le16 slot; 0xffff means "no doorbell pending". */
+	/* Notify area: one page per queue, a shared mapping of a memfd of
+	 * its own so that a driver may hand a page to a frontend as a host
+	 * notifier (rte_avq_dev_notify_fd()). Each page holds a le16 slot;
+	 * 0xffff means "no doorbell pending". */
 	uint8_t *notify;
 	size_t notify_len;
+	int notify_fd;
+	/* The fd went out: doorbells may come with no wake (device thread). */
+	bool notify_exported;
 	uint64_t notifies_ignored;
 	void *type_priv;
 };
@@ -426,6 +431,10 @@ uint8_t avq_cmd_dispatch(struct avq_cmd_ctx *c);
 /* avq_dev_vdev.c: consume the doorbells of every managed device; returns
  * how many were consumed. */
 unsigned int avq_vdev_doorbells(struct rte_avq_dev *d);
+/* avq_dev_vdev.c: whether a running managed device has its notify area
+ * handed out (rte_avq_dev_notify_fd()): its doorbells come with no wake,
+ * so the device thread must not sleep long (dev_sleep()). */
+bool avq_vdev_notifiers_live(struct rte_avq_dev *d);
 
 /* Reserved IOVA region every managed device reports (virtio-iommu MSI). */
 #define AVQ_MMU_RESV_MSI_START	0xfee00000ull

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 
@@ -126,6 +127,10 @@ vdev_free(struct avq_vdev *v)
 {
 	if (v->notify != NULL)
 		munmap(v->notify, v->notify_len);
+	/* A frontend's mapping of it stays valid: the pages go with the
+	 * last mapping. */
+	if (v->notify_fd >= 0)
+		close(v->notify_fd);
 	free(v->vq);
 	free(v);
 }
@@ -167,6 +172,7 @@ avq_vdev_create(struct rte_avq_dev *d, uint64_t id, const uint8_t *cfg,
 	v->id = id;
 	v->type = type;
 	v->dev = d;
+	v->notify_fd = -1;
 	v->max_queue_size = d->params.max_vq_size;
 	ack = type->create(d, v, cfg + sizeof(hdr), len - sizeof(hdr));
 	if (ack != AVQ_ACK_OK) {
@@ -177,9 +183,18 @@ avq_vdev_create(struct rte_avq_dev *d, uint64_t id, const uint8_t *cfg,
 	v->vq = calloc(v->num_queues, sizeof(*v->vq));
 	if (v->vq == NULL)
 		goto fail_type;
+	/* A memfd per managed device, not per management device: its fd
+	 * gives a frontend the doorbells of this device only, and it goes
+	 * with the device. */
 	v->notify_len = (size_t)v->num_queues * AVQ_NOTIFY_STRIDE;
+	v->notify_fd = memfd_create("avq-notify", MFD_CLOEXEC);
+	if (v->notify_fd < 0 || ftruncate(v->notify_fd, (off_t)v->notify_len) < 0) {
+		AVQ_DEV_LOG(ERR, d, "create: notify area memfd: %s",
+			    strerror(errno));
+		goto fail_type;
+	}
 	v->notify = mmap(NULL, v->notify_len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			 MAP_SHARED, v->notify_fd, 0);
 	if (v->notify == MAP_FAILED) {
 		v->notify = NULL;
 		goto fail_type;
@@ -297,6 +312,27 @@ avq_vdev_doorbells(struct rte_avq_dev *d)
 	return n;
 }
 
+bool
+avq_vdev_notifiers_live(struct rte_avq_dev *d)
+{
+	const struct avq_vdev *v;
+	uint32_t i;
+	uint16_t q;
+
+	for (i = 0; i < d->num_vdevs; i++) {
+		v = d->vdevs[i];
+		/* Doorbells of a stopped device wait for DRIVER_OK (or a queue
+		 * enable), which wakes the thread anyway. */
+		if (!v->notify_exported || !(v->status & AVQ_STATUS_DRIVER_OK) ||
+		    (v->status & AVQ_STATUS_DEVICE_NEEDS_RESET))
+			continue;
+		for (q = 0; q < v->num_queues; q++)
+			if (v->vq[q].enabled)
+				return true;
+	}
+	return false;
+}
+
 /* ---- Public: inspection and device-side events ---- */
 
 struct ctl_vdev {
@@ -336,6 +372,58 @@ ctl_vdev_info(struct rte_avq_dev *d, void *arg)
 	info->notifies_ignored = v->notifies_ignored;
 	info->notify_area = (uint64_t)(uintptr_t)v->notify;
 	info->notify_area_size = v->notify_len;
+	return 0;
+}
+
+struct ctl_notify_fd {
+	uint64_t addr;
+	int fd;
+	uint64_t offset;
+	uint64_t size;
+};
+
+static int
+ctl_notify_fd(struct rte_avq_dev *d, void *arg)
+{
+	struct ctl_notify_fd *a = arg;
+	struct avq_vdev *v;
+	uint64_t base, off;
+	uint32_t i;
+
+	for (i = 0; i < d->num_vdevs; i++) {
+		v = d->vdevs[i];
+		base = (uint64_t)(uintptr_t)v->notify;
+		if (v->notify == NULL || a->addr < base ||
+		    a->addr - base >= v->notify_len)
+			continue;
+		off = a->addr - base;
+		a->fd = v->notify_fd;
+		a->offset = off - off % AVQ_NOTIFY_STRIDE;
+		a->size = AVQ_NOTIFY_STRIDE;
+		if (!v->notify_exported)
+			AVQ_DEV_LOG(DEBUG, d, "managed device %" PRIu64 ": notify area handed out: sleeps bounded to %u ms while it runs",
+				    v->id, RTE_AVQ_DEV_NOTIFIER_POLL_MS);
+		v->notify_exported = true;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int
+rte_avq_dev_notify_fd(struct rte_avq_dev *d, uint64_t notify_addr, int *fd,
+		      uint64_t *offset, uint64_t *size)
+{
+	struct ctl_notify_fd a = { .addr = notify_addr, .fd = -1 };
+	int ret;
+
+	if (d == NULL || fd == NULL || offset == NULL || size == NULL)
+		return -EINVAL;
+	ret = avq_dev_ctl_call(d, ctl_notify_fd, &a);
+	if (ret != 0)
+		return ret;
+	*fd = a.fd;
+	*offset = a.offset;
+	*size = a.size;
 	return 0;
 }
 

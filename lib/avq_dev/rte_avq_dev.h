@@ -473,6 +473,34 @@ int rte_avq_dev_uplink_set(struct rte_avq_dev *d, int port_id);
  */
 void rte_avq_dev_wake(struct rte_avq_dev *d);
 
+/** Longest a device thread sleeps while a host notifier may be written. */
+#define RTE_AVQ_DEV_NOTIFIER_POLL_MS	1
+
+/**
+ * The mmap-able file behind a managed device's doorbell: @p notify_addr is
+ * an address inside the notify area of one of its queues (VQ_NOTIFY_GET).
+ * Every managed device has its notify area in a memfd of its own, one page
+ * per queue, so a driver can offer a queue's page to another process (a
+ * vhost-user frontend's host notifier), which rings the doorbell by storing
+ * the queue index (le16) at the page's start without calling
+ * rte_avq_dev_wake(). From this call on, while that managed device is at
+ * DRIVER_OK with a queue enabled, its device thread sleeps at most
+ * RTE_AVQ_DEV_NOTIFIER_POLL_MS, so such a doorbell is seen within that
+ * time; a device whose fd never went out keeps its idle timeout.
+ *
+ * @param fd
+ *   Set to the fd; it stays the model's (valid until the managed device is
+ *   destroyed; dup() it to keep it longer, never close it).
+ * @param offset
+ *   Set to the offset in @p fd of the page holding @p notify_addr.
+ * @param size
+ *   Set to the page's size (4096).
+ * @return 0; -EINVAL (a NULL argument); -ENOENT (no managed device's
+ *   notify area holds @p notify_addr).
+ */
+int rte_avq_dev_notify_fd(struct rte_avq_dev *d, uint64_t notify_addr,
+			  int *fd, uint64_t *offset, uint64_t *size);
+
 #ifdef __cplusplus
 }
 #endif

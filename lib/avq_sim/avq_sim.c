@@ -112,6 +112,14 @@ sim_wake(void *ctx)
 	rte_avq_dev_wake(ctx);
 }
 
+/* Each managed device's notify area is a memfd of the model's. */
+static int
+sim_notify_fd(void *ctx, uint64_t notify_addr, int *fd, uint64_t *offset,
+	      uint64_t *size)
+{
+	return rte_avq_dev_notify_fd(ctx, notify_addr, fd, offset, size);
+}
+
 static const struct rte_avq_transport_ops sim_ops = {
 	.features_get = sim_features_get,
 	.features_set = sim_features_set,
@@ -126,6 +134,7 @@ static const struct rte_avq_transport_ops sim_ops = {
 	.vector_bind = sim_vector_bind,
 	.dma_addr = sim_dma_addr,
 	.wake = sim_wake,
+	.notify_fd = sim_notify_fd,
 };
 
 void

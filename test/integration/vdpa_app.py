@@ -37,6 +37,14 @@ memtable    a Python frontend with 4 memory regions (the last one holds no
             the MMU difference (<= 2 MMU commands) plus at most 4 others
             (dev_close's stop of every vring + dev_conf's resume of every
             vring: no vring re-programmed), the same for 1 and 8 pairs.
+notifier    two Python frontends that accept host notifiers (backend
+            channel, SLAVE_VRING_HOST_NOTIFIER_MSG with the doorbell page's
+            fd) and never write a kickfd: every vring's page is mapped,
+            frames pass both ways, after 50 ms idle (the device thread
+            asleep) a frame still gets through in well under the 100 ms
+            idle timeout (median < 20 ms: the sleep is bounded while
+            notifiers may be written), again after a memory-table change
+            (dev_close, dev_conf); eventfd kicks 0, page kicks > 0.
 interactive `create` (with a MAC and queue pairs), `list` shows it and its
             socket exists, a frontend runs on it, `remove` closes it (socket
             gone, not listed), bad commands answer "error:"; SIGTERM exits 0
@@ -59,7 +67,8 @@ from common import (Failure, TestPmd, check, fwd_stats,  # noqa: E402
 import vhost_user as vu  # noqa: E402
 from vdpa_common import App, engine_submitted, pin_cpu  # noqa: E402
 
-SCENARIOS = ('stats', 'kill', 'client', 'memtable', 'interactive')
+SCENARIOS = ('stats', 'kill', 'client', 'memtable', 'notifier',
+             'interactive')
 RING = 256		# virtio-user's default ring size
 
 
@@ -381,6 +390,81 @@ def scenario_memtable(ctx):
     # O(1) in the vrings: 8 pairs cost what 1 pair costs.
     check(per_qp[1] == per_qp[8], 'non-MMU commands of a change: %s'
           % per_qp)
+
+
+def idle_round_trips(a, b, amac, bmac, n=15, idle=0.05):
+    """Seconds a frame a -> b takes after @idle s of silence, @n times."""
+    lat = []
+    for i in range(n):
+        time.sleep(idle)
+        seq = 0x10000 + i
+        t0 = time.monotonic()
+        check(a.send(0, [vu.frame(bmac, amac, seq)]) == 1, 'tx ring full')
+        deadline = t0 + 2
+        got = False
+        while not got and time.monotonic() < deadline:
+            got = any(vu.frame_seq(f, amac) == seq for f in b.recv(0))
+            if not got:
+                time.sleep(0.0002)
+        check(got, 'frame %d: not received within 2 s' % i)
+        lat.append(time.monotonic() - t0)
+    return sorted(lat)
+
+
+def scenario_notifier(ctx):
+    app = ctx.app(devices=2)
+    lst = app.list()
+    fes = []
+    for s in (0, 1):
+        fe = vu.Frontend.connect(app.sock(s))
+        fe.setup(notifiers=True)
+        fes.append(fe)
+    a, b = fes
+    amac, bmac = lst[0]['mac'], lst[1]['mac']
+    for s, fe in enumerate(fes):
+        app.wait_state(s, 'running')
+        fe.wait_notifiers()
+        # What was posted before the pages were mapped (no kick then).
+        for v in fe.vrings:
+            v.kick()
+    check_exchange(a, b, amac, bmac, 'notifier', app=app, slots=(0, 1))
+    lat = idle_round_trips(a, b, amac, bmac)
+    print('  after 50 ms idle, a frame a -> b: median %.2f ms, max %.2f ms'
+          % (lat[len(lat) // 2] * 1e3, lat[-1] * 1e3))
+    check(lat[len(lat) // 2] < 0.02, 'idle round trips %s s: the device '
+          'did not see the doorbell pages' % ['%.4f' % x for x in lat])
+    # A memory-table change: dev_close (notifiers withdrawn, asynchronous)
+    # and dev_conf (offered again).
+    n0 = len(a.slave_log)
+    last = a.mem.regions[-1]
+    a.mem.add(vu.Region(last.gpa + (1 << 30), 1 << 20))
+    a.set_mem_table()
+    app.wait_state(0, 'running')
+    deadline = time.monotonic() + 10
+    while len(a.slave_log) == n0 or a.notifiers_mapped() < len(a.vrings):
+        check(time.monotonic() < deadline, 'after the memory-table change: '
+              'host notifier messages %s' % a.slave_log[n0:])
+        time.sleep(0.01)
+    for v in a.vrings:
+        v.kick()
+    print('  memory-table change: backend messages %s' % a.slave_log[n0:])
+    check_exchange(a, b, amac, bmac, 'notifier: after the change', app=app,
+                   slots=(0, 1))
+    for name, fe in (('a', a), ('b', b)):
+        kicks = sum(v.kicks for v in fe.vrings)
+        pages = sum(v.page_kicks for v in fe.vrings)
+        print('  frontend %s: %d eventfd kicks, %d page kicks'
+              % (name, kicks, pages))
+        check(kicks == 0 and pages > 0, 'frontend %s: %d eventfd kicks, '
+              '%d page kicks' % (name, kicks, pages))
+        check(fe.slave_error is None, 'frontend %s: backend channel: %s'
+              % (name, fe.slave_error))
+    a.close()
+    b.close()
+    check_reset(app, lst[0]['device'], 'notifier: a closed')
+    app.check_clean('notifier')
+    rc = app.stop()
+    check(rc == 0, 'app exited %s:\n%s' % (rc, app.out[-3000:]))
 
 
 def scenario_interactive(ctx):

@@ -19,12 +19,21 @@ used rings: enough for a few hundred frames, not for speed.
 Every message that has no reply of its own asks for a REPLY_ACK when the
 backend offers it, so each call returns once the backend has handled it
 (and the time a set-up takes is measurable). Every wait has a timeout.
+
+Host notifiers (setup(notifiers=True)): the frontend accepts the backend
+channel (PROTOCOL_F_SLAVE_REQ, SLAVE_SEND_FD, HOST_NOTIFIER), hands the
+backend one end of a socketpair (SET_SLAVE_REQ_FD) and serves it on a
+thread: SLAVE_VRING_HOST_NOTIFIER_MSG brings an fd (SCM_RIGHTS) whose
+(offset, size) it maps as the vring's doorbell page; from then on a kick
+is the vring index (le16) stored at the page's start, not an eventfd
+write. Vring.kicks counts eventfd kicks, Vring.page_kicks page kicks.
 """
 import mmap
 import os
 import select
 import socket
 import struct
+import threading
 import time
 
 # Requests (vhost_user.h, VhostUserRequest).
@@ -43,12 +52,18 @@ GET_PROTOCOL_FEATURES = 15
 SET_PROTOCOL_FEATURES = 16
 GET_QUEUE_NUM = 17
 SET_VRING_ENABLE = 18
+SET_SLAVE_REQ_FD = 21
 GET_CONFIG = 24
 SET_STATUS = 39
 GET_STATUS = 40
 
 NAMES = {v: k for k, v in list(globals().items())
          if k.startswith(('GET_', 'SET_', 'RESET_'))}
+
+# Backend-channel requests (vhost_user.h, VhostUserSlaveRequest).
+SLAVE_IOTLB_MSG = 1
+SLAVE_CONFIG_CHANGE_MSG = 2
+SLAVE_VRING_HOST_NOTIFIER_MSG = 3
 
 VERSION = 0x1
 F_REPLY = 0x4
@@ -65,7 +80,12 @@ NET_F_MQ = 22
 # Protocol feature bits.
 PF_MQ = 0
 PF_REPLY_ACK = 3
+PF_SLAVE_REQ = 5		# BACKEND_REQ in later vhost-user specs
+PF_SLAVE_SEND_FD = 10
+PF_HOST_NOTIFIER = 11
 PF_STATUS = 16
+PF_NOTIFIERS = (1 << PF_SLAVE_REQ) | (1 << PF_SLAVE_SEND_FD) | \
+    (1 << PF_HOST_NOTIFIER)
 
 # Device status (virtio 1.2, 2.1).
 S_ACKNOWLEDGE = 1
@@ -182,7 +202,10 @@ class Vring:
         self.free = list(range(size))
         self.kickfd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
         self.callfd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
-        self.kicks = 0
+        self.kicks = 0			# eventfd kicks
+        self.page_kicks = 0		# doorbell-page kicks (host notifier)
+        self.notifier = None		# the mapped doorbell page, if any
+        self.eventfd_kicks = True	# False: never kick the eventfd
 
     def uaddr(self, gpa):
         return self.region.uaddr + (gpa - self.region.gpa)
@@ -206,12 +229,18 @@ class Vring:
         struct.pack_into('<H', mm, self._o(self.avail) + 2, self.avail_idx)
         flags = struct.unpack_from('<H', mm, self._o(self.used))[0]
         if not flags & USED_F_NO_NOTIFY:
-            os.eventfd_write(self.kickfd, 1)
-            self.kicks += 1
+            self.kick()
 
     def kick(self):
-        os.eventfd_write(self.kickfd, 1)
-        self.kicks += 1
+        """Through the host notifier when one is mapped (the vring index
+        stored in the doorbell page), else the kickfd."""
+        page = self.notifier
+        if page is not None:
+            struct.pack_into('<H', page, 0, self.index)
+            self.page_kicks += 1
+        elif self.eventfd_kicks:
+            os.eventfd_write(self.kickfd, 1)
+            self.kicks += 1
 
     def used_ring_idx(self):
         return struct.unpack_from('<H', self.region.mm,
@@ -251,6 +280,11 @@ class Frontend:
         self.messages = 0
         self.log = []			# (request name, seconds) per message
         self.first_reply_at = None	# time.monotonic() of the first reply
+        self.slave = None		# our end of the backend channel
+        self.slave_thread = None
+        self.slave_log = []		# (request, vring, fd given) received
+        self.slave_error = None
+        self.old_pages = []		# unmapped notifiers (closed at close())
 
     # ---- connection ----
 
@@ -293,10 +327,127 @@ class Frontend:
             self.sock.close()
         except OSError:
             pass
+        if self.slave is not None:
+            try:
+                self.slave.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            if self.slave_thread is not None:
+                self.slave_thread.join(TIMEOUT)
+            self.slave.close()
+            self.slave = None
         for v in self.vrings:
+            if v.notifier is not None:
+                self.old_pages.append(v.notifier)
+                v.notifier = None
             v.close()
+        for page in self.old_pages:
+            try:
+                page.close()
+            except (BufferError, ValueError):
+                pass
+        self.old_pages = []
         self.vrings = []
         self.mem.close()
+
+    # ---- backend channel (host notifiers) ----
+
+    def set_slave_req_fd(self):
+        """Give the backend its channel to us and serve it on a thread."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self._send(SET_SLAVE_REQ_FD, struct.pack('<Q', 0),
+                       [theirs.fileno()])
+        finally:
+            theirs.close()
+        self.slave = ours
+        self.slave_thread = threading.Thread(target=self._slave_main,
+                                             daemon=True)
+        self.slave_thread.start()
+
+    def _slave_recv(self):
+        """One backend request: (request, flags, payload, fds), or None
+        when the backend closed the channel."""
+        data, fds, _, _ = socket.recv_fds(self.slave, HDR.size, 4)
+        if not data:
+            return None
+        while len(data) < HDR.size:
+            more = self.slave.recv(HDR.size - len(data))
+            if not more:
+                return None
+            data += more
+        req, flags, size = HDR.unpack(data)
+        payload = b''
+        while len(payload) < size:
+            more = self.slave.recv(size - len(payload))
+            if not more:
+                return None
+            payload += more
+        return req, flags, payload, fds
+
+    def _slave_main(self):
+        while True:
+            try:
+                m = self._slave_recv()
+            except OSError:
+                return
+            if m is None:
+                return
+            req, flags, payload, fds = m
+            code = 0
+            try:
+                if req == SLAVE_VRING_HOST_NOTIFIER_MSG:
+                    code = self._host_notifier(payload, fds)
+                else:
+                    code = 1	# nothing else is accepted
+            except (OSError, ValueError, struct.error) as e:
+                self.slave_error = '%s: %s' % (req, e)
+                code = 1
+            finally:
+                for fd in fds:
+                    os.close(fd)
+            if flags & F_NEED_REPLY:
+                try:
+                    self.slave.sendall(HDR.pack(req, VERSION | F_REPLY, 8) +
+                                       struct.pack('<Q', code))
+                except OSError:
+                    return
+
+    def _host_notifier(self, payload, fds):
+        u64, size, offset = struct.unpack('<QQQ', payload[:24])
+        index = u64 & 0xff
+        self.slave_log.append((SLAVE_VRING_HOST_NOTIFIER_MSG, index,
+                               bool(fds)))
+        if index >= len(self.vrings):
+            return 1
+        v = self.vrings[index]
+        if v.notifier is not None:
+            # Never unmapped under a kick in progress: closed at close().
+            self.old_pages.append(v.notifier)
+            v.notifier = None
+        if u64 & VRING_NOFD:
+            return 0
+        if not fds or size < 2 or size > (1 << 20):
+            return 1
+        v.notifier = mmap.mmap(fds[0], size, mmap.MAP_SHARED,
+                               mmap.PROT_READ | mmap.PROT_WRITE,
+                               offset=offset)
+        return 0
+
+    def notifiers_mapped(self):
+        return sum(1 for v in self.vrings if v.notifier is not None)
+
+    def wait_notifiers(self, timeout=TIMEOUT):
+        """Until every vring has its doorbell page mapped."""
+        deadline = time.monotonic() + timeout
+        while self.notifiers_mapped() < len(self.vrings):
+            if time.monotonic() > deadline:
+                raise VhostUserError('%d of %d host notifiers mapped '
+                                     '(backend messages %s, error %s)'
+                                     % (self.notifiers_mapped(),
+                                        len(self.vrings), self.slave_log,
+                                        self.slave_error))
+            time.sleep(0.01)
 
     # ---- messages ----
 
@@ -452,19 +603,29 @@ class Frontend:
             self.vrings.append(v)
 
     def setup(self, queue_pairs=1, size=256, regions=1, stop_after=None,
-              features=None, spare=0):
+              features=None, spare=0, notifiers=False):
         """Negotiate, share the memory, set every vring up and enable it.
 
         @stop_after: None, 'features', 'mem' or 'vring<N>' (after vring N
         is fully set up): return early there, to test a frontend that
-        dies during set-up. Returns the negotiated features."""
+        dies during set-up. @notifiers: accept host notifiers (the
+        backend must offer them) and never kick an eventfd: without a
+        mapped doorbell page a kick is skipped. Returns the negotiated
+        features."""
         dev = self.get_features()
         if not dev & (1 << F_PROTOCOL_FEATURES):
             raise VhostUserError('backend without protocol features: '
                                  '0x%x' % dev)
         pf = self.get_protocol_features()
         want = (1 << PF_REPLY_ACK) | (1 << PF_MQ) | (1 << PF_STATUS)
+        if notifiers:
+            if pf & PF_NOTIFIERS != PF_NOTIFIERS:
+                raise VhostUserError('backend without host notifiers: '
+                                     'protocol features 0x%x' % pf)
+            want |= PF_NOTIFIERS
         self.set_protocol_features(pf & want)
+        if notifiers:
+            self.set_slave_req_fd()
         if queue_pairs > 1:
             if not pf & (1 << PF_MQ):
                 raise VhostUserError('backend without MQ')
@@ -485,6 +646,9 @@ class Frontend:
             return features
         if not self.vrings:
             self.make_memory(queue_pairs, size, regions, spare=spare)
+        if notifiers:
+            for v in self.vrings:
+                v.eventfd_kicks = False
         self.set_mem_table()
         if stop_after == 'mem':
             return features

@@ -17,7 +17,11 @@ peer   dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci --vdev
        --forward-mode=icmpecho: answers ARP requests and ICMP echo
        requests; its one forwarding lcore polls CPU 1.
 guest  qemu-system-x86_64 -accel tcg -m 256 (memfd memory, shared) with
-       virtio-net-pci,vectors=0 on a vhost-user netdev on DIR/vdpa0.sock;
+       virtio-net-pci,vectors=0,page-per-vq=on on a vhost-user netdev on
+       DIR/vdpa0.sock (page-per-vq: QEMU maps vdpa_avq's host notifiers,
+       the doorbell pages, as the queues' notify areas; the host runs
+       with --log-level=pmd.vdpa.avq:info and the test reports whether it
+       did);
        the kernel and initramfs of test/qemu/build-guest.sh (built into
        build-deps/guest on first use, then cached). Not pinned.
 
@@ -79,6 +83,7 @@ class Host:
         # made (with or without its --devices option).
         self.argv = [exe, '-l', '0', '--no-huge', '-m', '512', '--no-pci',
                      '--file-prefix=' + prefix,
+                     '--log-level=pmd.vdpa.avq:info',
                      '-d', os.path.join(build, 'drivers'),
                      '-a', 'avq:sim0,cpu=0,vdpa=2', '--',
                      '--socket-dir', self.sockdir]
@@ -128,7 +133,9 @@ class Guest:
                   'avq_count=%d avq_action=ping' % (GUEST_IP, PEER_IP, count))
         # vectors=0: QEMU 7.2 under TCG crashes setting up MSI-X at
         # DRIVER_OK; the guest driver falls back to INTx, which QEMU raises
-        # when the device writes the vring's call fd.
+        # when the device writes the vring's call fd. page-per-vq=on: QEMU
+        # accepts a host notifier (SLAVE_VRING_HOST_NOTIFIER_MSG) only for
+        # a queue whose notify area is a page of its own.
         self.argv = [
             QEMU, '-accel', 'tcg', '-m', '256', '-smp', '1',
             '-nodefaults', '-display', 'none', '-serial', 'stdio',
@@ -140,7 +147,8 @@ class Guest:
             '-append', append,
             '-chardev', 'socket,id=c0,path=' + sock,
             '-netdev', 'type=vhost-user,id=n0,chardev=c0',
-            '-device', 'virtio-net-pci,netdev=n0,vectors=0,romfile=']
+            '-device', 'virtio-net-pci,netdev=n0,vectors=0,page-per-vq=on,'
+            'romfile=']
         self.verbose = verbose
         self.out = ''
         self.t0 = time.monotonic()
@@ -338,11 +346,25 @@ def one_run(args, tmp, n):
               'guest action failed\nconsole:\n' + guest.tail())
         bad = crash_lines(host.output())
         check(not bad, 'host: %s' % bad)
+        # vdpa_avq's INFO line after rte_vhost_host_notifier_ctrl(): the
+        # guest's kicks went to the doorbell pages (or to the kickfds).
+        ntf = re.findall(r'(vhost device \d+: (?:host notifiers on \d+ '
+                         r'vring\(s\)|no host notifiers[^\n:]*))',
+                         host.output())
+        log('run %d: %s' % (n + 1, '; '.join(ntf) or
+                            'no host notifier line in the host log'))
 
         rc = pmd.quit()
         check(rc == 0, 'peer testpmd exited %s:\n%s' % (rc, pmd.out[-3000:]))
         rc = host.stop()
         check(rc == 0, 'host exited %s on SIGTERM:\n%s' % (rc, host.output()))
+        # vdpa_avq's dev_close line: kicks that came through a kickfd
+        # (the guest's, when its doorbell pages are host notifiers: none).
+        stops = re.findall(r'(vhost device \d+): stopped[^\n]*?, (\d+ kickfd '
+                           r'kick\(s\) relayed)', host.output())
+        if stops:
+            log('run %d: %s' % (n + 1, '; '.join('%s: %s' % x
+                                                  for x in stops)))
         times['total'] = time.monotonic() - t0
         return times
     finally:

@@ -16,7 +16,12 @@
  *    VQ_STATE_SET after DRIVER_OK when the device offers it).
  *  - kicks: while busy the device polls (VRING_USED_F_NO_NOTIFY); when it
  *    sleeps the frontend writes the vring's kickfd, which a relay thread
- *    turns into the device's doorbell plus the transport's wake.
+ *    turns into the device's doorbell plus the transport's wake; or, with
+ *    host notifiers (transport notify_fd), stores into the doorbell page
+ *    itself, which the device thread polls every millisecond while such a
+ *    page is out (rte_avq_dev_notify_fd()). vhost is asked to send them
+ *    from a thread of ours after dev_conf, and to withdraw them after
+ *    dev_close.
  *  - interrupts: each vring's callfd is bound to an interrupt vector of the
  *    management device (transport vector_bind), programmed with MSI_VQ_SET
  *    and MSI_VQ_ENABLE; the device raises it after used-ring updates unless
@@ -70,13 +75,20 @@
 
 /* Only what this driver really does (doc/guides/vdpadevs/avq.rst):
  * REPLY_ACK (vhost answers for us), MQ, CONFIG (get_config/set_config
- * through the CONFIG class). No BACKEND_REQ/HOST_NOTIFIER (the doorbell
- * page is not an mmap-able fd), no STATUS (dev_conf follows the vrings),
- * no LOG_SHMFD (no dirty logging). */
+ * through the CONFIG class). No STATUS (dev_conf follows the vrings), no
+ * LOG_SHMFD (no dirty logging). */
 #define AVQ_VDPA_PROTOCOL_FEATURES					\
 	(RTE_BIT64(VHOST_USER_PROTOCOL_F_MQ) |				\
 	 RTE_BIT64(VHOST_USER_PROTOCOL_F_REPLY_ACK) |			\
 	 RTE_BIT64(VHOST_USER_PROTOCOL_F_CONFIG))
+/* Host notifiers, when the transport has the doorbells in a mappable file
+ * (transport notify_fd): the backend channel (BACKEND_REQ, SLAVE_REQ in
+ * DPDK 22.11's naming) carrying VRING_HOST_NOTIFIER_MSG with the fd
+ * (SEND_FD). */
+#define AVQ_VDPA_NOTIFIER_FEATURES					\
+	(RTE_BIT64(VHOST_USER_PROTOCOL_F_SLAVE_REQ) |			\
+	 RTE_BIT64(VHOST_USER_PROTOCOL_F_SLAVE_SEND_FD) |		\
+	 RTE_BIT64(VHOST_USER_PROTOCOL_F_HOST_NOTIFIER))
 
 /* Per-queue counters of class 70, in rte_vdpa_get_stats() order. */
 enum {
@@ -204,8 +216,13 @@ avq_vdpa_get_features(struct rte_vdpa_device *vdev, uint64_t *features)
 static int
 avq_vdpa_get_protocol_features(struct rte_vdpa_device *vdev, uint64_t *pf)
 {
-	RTE_SET_USED(vdev);
+	struct avq_vdpa *a = vdpa_of_dev(vdev);
+
+	if (a == NULL)
+		return -ENODEV;
 	*pf = AVQ_VDPA_PROTOCOL_FEATURES;
+	if (a->t->ops->notify_fd != NULL)
+		*pf |= AVQ_VDPA_NOTIFIER_FEATURES;
 	return 0;
 }
 
@@ -218,22 +235,191 @@ avq_vdpa_get_dev_type(struct rte_vdpa_device *vdev, uint32_t *type)
 }
 
 static int
-avq_vdpa_get_vfio_fd(int vid)
+avq_vdpa_get_vfio_group_fd(int vid)
 {
 	RTE_SET_USED(vid);
 	return -ENOTSUP;	/* no VFIO: the transport is the admin queue */
 }
 
+/*
+ * Host notifiers. vhost's names are VFIO's, but all it does with the
+ * "device fd" is send it to the frontend, which maps get_notify_area's
+ * (offset, size) of it as the queue's doorbell: here the managed device's
+ * notify area, a memfd of the transport (transport notify_fd), one page
+ * per queue holding the le16 slot the frontend stores the queue index in.
+ */
+
+/* Queue @p q's doorbell page in the notify area's file; a->lock held. */
+static int
+vring_notify_fd(struct avq_vdpa *a, int vid, int q, int *fd, uint64_t *offset,
+		uint64_t *size)
+{
+	if (a->t->ops->notify_fd == NULL)
+		return -ENOTSUP;
+	/* Set up by dev_conf for this connection (a kept device's vrings
+	 * still have theirs after dev_close). */
+	if (q < 0 || q >= (int)RTE_DIM(a->vr) || !a->vr[q].set_up ||
+	    a->vr[q].notify == NULL ||
+	    (a->vid != vid && !(a->kept && a->kept_vid == vid)))
+		return -ENOENT;
+	return a->t->ops->notify_fd(a->t->ctx,
+				    (uint64_t)(uintptr_t)a->vr[q].notify, fd,
+				    offset, size);
+}
+
+static int
+avq_vdpa_get_vfio_device_fd(int vid)
+{
+	struct avq_vdpa *a = vdpa_of_vid(vid);
+	uint64_t off, size;
+	int fd = -1, ret;
+
+	if (a == NULL)
+		return -ENODEV;
+	pthread_mutex_lock(&a->lock);
+	ret = vring_notify_fd(a, vid, 0, &fd, &off, &size);
+	pthread_mutex_unlock(&a->lock);
+	/* One file for every queue of the device: vhost sends it with each
+	 * queue's (offset, size). */
+	return ret < 0 ? ret : fd;
+}
+
 static int
 avq_vdpa_get_notify_area(int vid, int qid, uint64_t *offset, uint64_t *size)
 {
-	/* The doorbell page is memory of the management device, not a
-	 * file a frontend could map (no host notifiers). */
-	RTE_SET_USED(vid);
-	RTE_SET_USED(qid);
-	RTE_SET_USED(offset);
-	RTE_SET_USED(size);
-	return -ENOTSUP;
+	struct avq_vdpa *a = vdpa_of_vid(vid);
+	int fd, ret;
+
+	if (a == NULL)
+		return -ENODEV;
+	if (offset == NULL || size == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&a->lock);
+	ret = vring_notify_fd(a, vid, qid, &fd, offset, size);
+	pthread_mutex_unlock(&a->lock);
+	return ret;
+}
+
+static void *
+ntf_main(void *arg)
+{
+	struct avq_vdpa *a = arg;
+	bool enable;
+	uint16_t q, n;
+	int vid, ret;
+
+	pthread_mutex_lock(&a->ntf_lock);
+	for (;;) {
+		while (!a->ntf_pending && !a->ntf_quit)
+			pthread_cond_wait(&a->ntf_cond, &a->ntf_lock);
+		if (a->ntf_quit)
+			break;
+		a->ntf_pending = false;
+		vid = a->ntf_vid;
+		enable = a->ntf_enable;
+		a->ntf_busy_vid = vid;
+		pthread_mutex_unlock(&a->ntf_lock);
+		ret = 0;
+		n = 0;
+		if (enable) {
+			/* Queue by queue: vhost's QUEUE_ALL covers the vrings
+			 * it knows of, which may outnumber those set up (a
+			 * multiqueue frontend enabling pairs later), and one
+			 * failure there withdraws them all. */
+			n = rte_vhost_get_vring_num(vid);
+			for (q = 0; q < n; q++) {
+				ret = rte_vhost_host_notifier_ctrl(vid, q, true);
+				if (ret != 0)
+					break;
+			}
+			n = q;		/* accepted */
+		} else {
+			ret = rte_vhost_host_notifier_ctrl(vid,
+							   RTE_VHOST_QUEUE_ALL,
+							   false);
+		}
+		if (enable && n > 0)
+			AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: host notifiers on %u vring(s)",
+				     vid, n);
+		else if (enable)
+			/* -ENOTSUP: the frontend did not negotiate them. */
+			AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: no host notifiers (%s): kicks through the kickfd relay",
+				     vid, strerror(-ret));
+		else
+			AVQ_VDPA_LOG(DEBUG, a->name, "vhost device %d: host notifiers off: %s",
+				     vid, ret == 0 ? "done" : strerror(-ret));
+		pthread_mutex_lock(&a->ntf_lock);
+		a->notifiers = enable && n > 0;
+		a->ntf_busy_vid = -1;
+		pthread_cond_broadcast(&a->ntf_cond);
+	}
+	pthread_mutex_unlock(&a->ntf_lock);
+	return NULL;
+}
+
+/*
+ * Ask the notifier thread to turn vhost device @p vid's host notifiers on
+ * or off; the latest request replaces one not yet served. Never waits for
+ * the frontend.
+ */
+static void
+ntf_request(struct avq_vdpa *a, int vid, bool enable)
+{
+	char tname[RTE_MAX_THREAD_NAME_LEN];
+	int ret;
+
+	if (a->t->ops->notify_fd == NULL)
+		return;
+	pthread_mutex_lock(&a->ntf_lock);
+	if (!enable && !a->notifiers && a->ntf_busy_vid != vid &&
+	    !(a->ntf_pending && a->ntf_enable)) {
+		/* None were given: nothing to withdraw. */
+		pthread_mutex_unlock(&a->ntf_lock);
+		return;
+	}
+	if (!a->ntf_started) {
+		snprintf(tname, sizeof(tname), "avq-ntf-%.6s", a->name);
+		ret = rte_ctrl_thread_create(&a->ntf_thread, tname, NULL,
+					     ntf_main, a);
+		if (ret != 0) {
+			pthread_mutex_unlock(&a->ntf_lock);
+			AVQ_VDPA_LOG(WARNING, a->name, "host notifier thread: %s: kicks through the kickfd relay",
+				     strerror(ret));
+			return;
+		}
+		a->ntf_started = true;
+	}
+	a->ntf_pending = true;
+	a->ntf_vid = vid;
+	a->ntf_enable = enable;
+	pthread_cond_broadcast(&a->ntf_cond);
+	pthread_mutex_unlock(&a->ntf_lock);
+}
+
+/* vhost device @p vid is going away: after this the notifier thread
+ * neither serves nor holds a request of it. */
+static void
+ntf_forget(struct avq_vdpa *a, int vid)
+{
+	pthread_mutex_lock(&a->ntf_lock);
+	if (a->ntf_pending && a->ntf_vid == vid)
+		a->ntf_pending = false;
+	while (a->ntf_busy_vid == vid)
+		pthread_cond_wait(&a->ntf_cond, &a->ntf_lock);
+	a->notifiers = false;
+	pthread_mutex_unlock(&a->ntf_lock);
+}
+
+static void
+ntf_stop(struct avq_vdpa *a)
+{
+	pthread_mutex_lock(&a->ntf_lock);
+	a->ntf_quit = true;
+	pthread_cond_broadcast(&a->ntf_cond);
+	pthread_mutex_unlock(&a->ntf_lock);
+	if (a->ntf_started)
+		pthread_join(a->ntf_thread, NULL);
+	a->ntf_started = false;
 }
 
 /* ---- Statistics (class 70 VQ_STATS) ---- */
@@ -413,6 +599,7 @@ relay_main(void *arg)
 			if (read(a->vr[q].kickfd, &cnt, sizeof(cnt)) < 0 &&
 			    errno != EAGAIN)
 				continue;
+			a->relay_kicks++;
 			ring_doorbell(a, q);
 		}
 	}
@@ -846,6 +1033,9 @@ avq_vdpa_dev_conf(int vid)
 	/* Whatever the frontend queued before the rings ran. */
 	for (q = 0; q < n; q++)
 		ring_doorbell(a, q);
+	/* The kick relay stays for a frontend that keeps kicking the
+	 * kickfds (no host notifiers, or not mapped). */
+	ntf_request(a, vid, true);
 	AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: %u vring(s), features 0x%" PRIx64 ", %u memory region(s): running",
 		     vid, n, f, mem->nregions);
 out:
@@ -920,12 +1110,18 @@ static int
 avq_vdpa_dev_close(int vid)
 {
 	struct avq_vdpa *a = vdpa_of_vid(vid);
+	uint64_t kicks;
 
 	if (a == NULL)
 		return -ENODEV;
 	pthread_mutex_lock(&a->lock);
 	if (a->configured && a->vid == vid) {
 		relay_stop(a);
+		kicks = a->relay_kicks;
+		a->relay_kicks = 0;
+		/* The frontend goes back to its kickfds (asynchronous: the
+		 * frontend may be waiting for our reply to GET_VRING_BASE). */
+		ntf_request(a, vid, false);
 		if (rings_stop(a, vid)) {
 			/* vhost may close the callfds after this. */
 			vrings_detach(a);
@@ -934,8 +1130,9 @@ avq_vdpa_dev_close(int vid)
 			a->kept_vid = vid;
 			a->kept_features = a->features;
 		}
-		AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: stopped%s", vid,
-			     a->kept ? " (device kept)" : "");
+		/* Kicks that came through a kickfd, not a host notifier. */
+		AVQ_VDPA_LOG(INFO, a->name, "vhost device %d: stopped%s, %" PRIu64 " kickfd kick(s) relayed",
+			     vid, a->kept ? " (device kept)" : "", kicks);
 	}
 	a->vid = -1;
 	pthread_mutex_unlock(&a->lock);
@@ -949,6 +1146,10 @@ avq_vdpa_dev_cleanup(int vid)
 
 	if (a == NULL)
 		return -ENODEV;
+	/* vhost frees the device after this: no host notifier request of
+	 * it may still run. Outside a->lock, which the notifier thread's
+	 * vDPA ops take. */
+	ntf_forget(a, vid);
 	pthread_mutex_lock(&a->lock);
 	/* The connection is gone: nothing is resumed any more. */
 	if ((a->kept && a->kept_vid == vid) ||
@@ -1028,8 +1229,8 @@ static struct rte_vdpa_dev_ops avq_vdpa_ops = {
 	.dev_cleanup = avq_vdpa_dev_cleanup,
 	.set_vring_state = avq_vdpa_set_vring_state,
 	.set_features = avq_vdpa_set_features,
-	.get_vfio_group_fd = avq_vdpa_get_vfio_fd,
-	.get_vfio_device_fd = avq_vdpa_get_vfio_fd,
+	.get_vfio_group_fd = avq_vdpa_get_vfio_group_fd,
+	.get_vfio_device_fd = avq_vdpa_get_vfio_device_fd,
 	.get_notify_area = avq_vdpa_get_notify_area,
 	.get_stats_names = avq_vdpa_get_stats_names,
 	.get_stats = avq_vdpa_get_stats,
@@ -1091,10 +1292,14 @@ avq_vdpa_probe(struct rte_avq_driver *drv, struct rte_avq_vdev *v)
 	a->kept_vid = -1;
 	a->epfd = -1;
 	a->stopfd = -1;
+	a->ntf_vid = -1;
+	a->ntf_busy_vid = -1;
 	/* rx/tx per pair, then the control queue (virtio 1.2, 5.1.2). */
 	a->num_queues = 2 * RTE_MAX(v->params.queue_pairs, (uint16_t)1) + 1;
 	vrings_forget(a);
 	pthread_mutex_init(&a->lock, NULL);
+	pthread_mutex_init(&a->ntf_lock, NULL);
+	pthread_cond_init(&a->ntf_cond, NULL);
 	ret = rte_avq_cap_get(v->aq, &caps);
 	if (ret == 0) {
 		a->has_vq_state = (caps & RTE_BIT64(AVQ_CAP_F_EXT(AVQ_CLASS_VQ_STATE))) != 0;
@@ -1132,6 +1337,8 @@ avq_vdpa_probe(struct rte_avq_driver *drv, struct rte_avq_vdev *v)
 	return 0;
 
 fail:
+	pthread_cond_destroy(&a->ntf_cond);
+	pthread_mutex_destroy(&a->ntf_lock);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 	return ret;
@@ -1159,8 +1366,11 @@ avq_vdpa_remove(struct rte_avq_vdev *v)
 		AVQ_VDPA_LOG(ERR, a->name, "cannot unregister the vDPA device");
 		return -EBUSY;
 	}
+	ntf_stop(a);
 	if (a->kept)
 		device_down(a);
+	pthread_cond_destroy(&a->ntf_cond);
+	pthread_mutex_destroy(&a->ntf_lock);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 	return 0;

@@ -82,6 +82,21 @@ struct avq_vdpa {
 	bool relay_on;
 	int epfd;
 	int stopfd;			/* eventfd: relay, stop */
+	uint64_t relay_kicks;		/* kickfd kicks relayed (relay thread) */
+	/* Host notifiers: rte_vhost_host_notifier_ctrl() runs on a thread of
+	 * its own, never in a vhost-user message handler (it waits for the
+	 * frontend's reply on the backend channel while the frontend may
+	 * wait for ours). One request pending at most: the latest wins. */
+	pthread_mutex_t ntf_lock;	/* the ntf_* fields */
+	pthread_cond_t ntf_cond;
+	pthread_t ntf_thread;
+	bool ntf_started;
+	bool ntf_quit;
+	bool ntf_pending;
+	bool ntf_enable;		/* of the pending request */
+	int ntf_vid;			/* of the pending request */
+	int ntf_busy_vid;		/* vhost device being served, or -1 */
+	bool notifiers;			/* the frontend accepted them (ntf_lock) */
 };
 
 /* avq_vdpa_mem.c */
