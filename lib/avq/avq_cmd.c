@@ -26,7 +26,7 @@
  * Execute a command whose in-data has a fixed size: on an OK ack the device
  * must have written all of it, or the caller would read stale bytes.
  */
-static int
+int
 avq_cmd_fixed(struct rte_avq_aq *aq, uint64_t id, uint16_t cls, uint16_t cmd,
 	      const void *out, uint32_t out_len, void *in, uint32_t in_len)
 {

@@ -19,28 +19,6 @@
 #include "rte_avq_cmd.h"
 #include "avq_private.h"
 
-/* A command with fixed-size in-data: on OK the device must have written
- * all of it, or the caller would read stale bytes. */
-static int
-vqx_exec(struct rte_avq_aq *aq, uint64_t id, uint16_t cls, uint16_t cmd,
-	 const void *out, uint32_t out_len, void *in, uint32_t in_len)
-{
-	struct rte_avq_result res;
-	int ret;
-
-	ret = rte_avq_aq_exec(aq, id, cls, cmd, out, out_len, in, in_len,
-			      &res, 0);
-	if (ret < 0)
-		return ret;
-	ret = avq_ack_errno(res.ack);
-	if (ret == 0 && res.in_len < in_len) {
-		AVQ_LOG(ERR, "device %" PRIu64 " %s command %u: %u bytes of in-data, expected %u",
-			id, avq_class_str(cls), cmd, res.in_len, in_len);
-		return -EPROTO;
-	}
-	return ret;
-}
-
 static int
 vq_state_cmd(struct rte_avq_aq *aq, uint64_t id, uint16_t q, uint16_t cmd,
 	     uint16_t *avail, uint16_t *used, bool *enabled)
@@ -49,7 +27,7 @@ vq_state_cmd(struct rte_avq_aq *aq, uint64_t id, uint16_t q, uint16_t cmd,
 	struct avq_vq_state st;
 	int ret;
 
-	ret = vqx_exec(aq, id, AVQ_CLASS_VQ_STATE, cmd, &vq, sizeof(vq),
+	ret = avq_cmd_fixed(aq, id, AVQ_CLASS_VQ_STATE, cmd, &vq, sizeof(vq),
 		       &st, sizeof(st));
 	if (ret != 0)
 		return ret;
@@ -89,7 +67,7 @@ rte_avq_vq_state_set(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
 	s.avail_idx = avq_to_le16(avail_idx);
 	s.used_idx = avq_to_le16(used_idx);
 	s.flags = AVQ_VQ_STATE_F_ENABLE;
-	return vqx_exec(aq, id, AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET, &s,
+	return avq_cmd_fixed(aq, id, AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET, &s,
 			sizeof(s), NULL, 0);
 }
 
@@ -153,7 +131,7 @@ rte_avq_vq_state_set_batch(struct rte_avq_aq *aq, uint64_t id,
 		w[i].used_idx = avq_to_le16(b[i].used_idx);
 		w[i].flags = AVQ_VQ_STATE_F_ENABLE;
 	}
-	ret = vqx_exec(aq, id, AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET_BATCH, w,
+	ret = avq_cmd_fixed(aq, id, AVQ_CLASS_VQ_STATE, AVQ_VQ_STATE_SET_BATCH, w,
 		       (uint32_t)n * sizeof(*w), NULL, 0);
 	free(w);
 	return ret;
@@ -169,7 +147,7 @@ rte_avq_vq_stats_get(struct rte_avq_aq *aq, uint64_t id, uint16_t q,
 
 	if (stats == NULL)
 		return -EINVAL;
-	ret = vqx_exec(aq, id, AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_GET, &vq,
+	ret = avq_cmd_fixed(aq, id, AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_GET, &vq,
 		       sizeof(vq), &w, sizeof(w));
 	if (ret != 0)
 		return ret;
@@ -186,6 +164,6 @@ rte_avq_vq_stats_reset(struct rte_avq_aq *aq, uint64_t id, uint16_t q)
 {
 	struct avq_vq vq = { .queue_index = avq_to_le16(q) };
 
-	return vqx_exec(aq, id, AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_RESET, &vq,
+	return avq_cmd_fixed(aq, id, AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_RESET, &vq,
 			sizeof(vq), NULL, 0);
 }

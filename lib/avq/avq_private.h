@@ -25,6 +25,12 @@ struct avq_seg {
 	uint32_t len;
 };
 
+/* avq_cmd.c: a command whose in-data has a fixed size, all of which an OK
+ * ack must have written (-EPROTO otherwise). */
+int avq_cmd_fixed(struct rte_avq_aq *aq, uint64_t id, uint16_t cls,
+		  uint16_t cmd, const void *out, uint32_t out_len, void *in,
+		  uint32_t in_len);
+
 /**
  * rte_avq_aq_exec() with the out-data gathered from @p out[0..nout-1] and
  * the in-data scattered over @p in[0..nin-1] (in order), so that wrappers
