@@ -63,7 +63,26 @@ def sanitizer_env(lib):
     return env
 
 
-class TestPmd:
+class OutputReader:
+    """Collects a child's stdout (self.proc, a pipe) into self.out."""
+
+    def _read(self, deadline):
+        """Collect output until @deadline or EOF; False at EOF."""
+        fd = self.proc.stdout.fileno()
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return True
+        ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+        if not ready:
+            return True
+        data = os.read(fd, 65536)
+        if not data:
+            return False
+        self.out += data.decode(errors='replace')
+        return True
+
+
+class TestPmd(OutputReader):
     """dpdk-testpmd with stdin a pipe and its output collected.
 
     The defaults are the bus test's: -m 256 and 2048 mbufs, interactive.
@@ -98,21 +117,6 @@ class TestPmd:
         """The command line, without the stdbuf wrapper."""
         cmd = self.argv[2:] if self.argv[0] == "stdbuf" else self.argv
         return ' '.join(cmd)
-
-    def _read(self, deadline):
-        """Collect output until @deadline or EOF; False at EOF."""
-        fd = self.proc.stdout.fileno()
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return True
-        ready, _, _ = select.select([fd], [], [], min(left, 0.5))
-        if not ready:
-            return True
-        data = os.read(fd, 65536)
-        if not data:
-            return False
-        self.out += data.decode(errors='replace')
-        return True
 
     def wait_for(self, text, timeout, start=0):
         """Wait until @text is in the output from offset @start."""

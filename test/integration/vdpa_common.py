@@ -11,19 +11,19 @@ goes on CPU 1.
 """
 import os
 import re
-import select
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
 
-from common import Failure, check, crash_lines, runtime_dir, sanitizer_env
+from common import (Failure, OutputReader, check, crash_lines, runtime_dir,
+                    sanitizer_env)
 
 PROMPT = 'avq-vdpa> '
 
 
-class App:
+class App(OutputReader):
     """avq-vdpa -i; output collected from a pipe."""
 
     def __init__(self, build, prefix, tmp, devices=2, queue_pairs=1,
@@ -54,20 +54,6 @@ class App:
 
     def sock(self, slot):
         return os.path.join(self.sockdir, 'vdpa%d.sock' % slot)
-
-    def _read(self, deadline):
-        fd = self.proc.stdout.fileno()
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return True
-        ready, _, _ = select.select([fd], [], [], min(left, 0.5))
-        if not ready:
-            return True
-        data = os.read(fd, 65536)
-        if not data:
-            return False
-        self.out += data.decode(errors='replace')
-        return True
 
     def wait_for(self, text, timeout, start=0):
         deadline = time.monotonic() + timeout
