@@ -172,8 +172,12 @@ def check_exchange(a, b, amac, bmac, where, count=200, app=None,
         if len(got) != count:
             diag = ''
             if app is not None:
-                diag = '; ' + '; '.join('slot %d: %s' % (s, app.stats(s))
-                                        for s in slots)
+                # Queue counters, set-up history and the device state
+                # (a fault shows as NEEDS_RESET, a stop in conf-stats).
+                diag = '; ' + '; '.join(
+                    'slot %d: %s; conf-stats: %s' % (s, app.stats(s),
+                                                     app.conf_stats(s))
+                    for s in slots) + '; list: %s' % app.list()
             raise Failure('%s: %d of %d frames %s in %.1f s (missing %s)%s'
                           % (where, len(got), count, d,
                              time.monotonic() - t0,
