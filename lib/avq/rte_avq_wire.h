@@ -238,6 +238,24 @@ struct avq_net_config {
 	rte_le32_t supported_hash_types;
 } __rte_packed;
 
+/**
+ * virtio-net header before every frame (virtio 1.2, 5.1.6): struct
+ * virtio_net_hdr; 12 bytes with VERSION_1 (num_buffers always present).
+ */
+struct avq_net_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	rte_le16_t hdr_len;
+	rte_le16_t gso_size;
+	rte_le16_t csum_start;
+	rte_le16_t csum_offset;
+	rte_le16_t num_buffers;
+} __rte_packed;
+
+#define AVQ_NET_HDR_LEN			12u	/**< sizeof(struct avq_net_hdr) */
+#define AVQ_NET_HDR_F_NEEDS_CSUM	1	/**< flags */
+#define AVQ_NET_HDR_GSO_NONE		0	/**< gso_type */
+
 #define AVQ_NET_S_LINK_UP		1
 #define AVQ_NET_S_ANNOUNCE		2
 
@@ -530,6 +548,7 @@ avq_wire_size_checks(void)
 	RTE_BUILD_BUG_ON(sizeof(struct avq_net_create_cfg) != 12);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_vdev_id) != 8);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_net_config) != 24);
+	RTE_BUILD_BUG_ON(sizeof(struct avq_net_hdr) != AVQ_NET_HDR_LEN);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_features) != 8);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_config_get) != 8);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_config_set) != 8);

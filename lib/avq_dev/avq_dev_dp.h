@@ -46,20 +46,6 @@
 
 /* ---- virtio-net wire (virtio 1.2, 5.1.6) ---- */
 
-/* virtio 1.2, 5.1.6: struct virtio_net_hdr; 12 bytes with VERSION_1. */
-struct avq_net_hdr {
-	uint8_t flags;
-	uint8_t gso_type;
-	rte_le16_t hdr_len;
-	rte_le16_t gso_size;
-	rte_le16_t csum_start;
-	rte_le16_t csum_offset;
-	rte_le16_t num_buffers;
-} __rte_packed;
-
-#define AVQ_NET_HDR_LEN			12u
-#define AVQ_NET_HDR_F_NEEDS_CSUM	1
-#define AVQ_NET_HDR_GSO_NONE		0
 
 /* virtio 1.2, 5.1.6.5: the control classes and commands are in
  * rte_avq_wire.h (class 67 carries them too). */

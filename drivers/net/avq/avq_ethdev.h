@@ -45,20 +45,6 @@ extern int avq_net_logtype;
 	rte_log(RTE_LOG_ ## level, avq_net_logtype, "net_avq: %s: " fmt "\n", \
 		(name), ##__VA_ARGS__)
 
-/* virtio 1.2, 5.1.6: struct virtio_net_hdr with VERSION_1 (num_buffers
- * always present). */
-struct avq_net_hdr {
-	uint8_t flags;
-	uint8_t gso_type;
-	rte_le16_t hdr_len;
-	rte_le16_t gso_size;
-	rte_le16_t csum_start;
-	rte_le16_t csum_offset;
-	rte_le16_t num_buffers;
-} __rte_packed;
-
-#define AVQ_NET_HDR_LEN		12u
-
 /* Ring sizes: what the device accepts is read from it (VQ_SIZE_GET after
  * reset returns the maximum); these bound what the driver asks for. */
 #define AVQ_RING_MIN		64u
