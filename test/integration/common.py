@@ -306,3 +306,45 @@ def crash_lines(text):
     bad = ('Segmentation', 'Sanitizer', 'runtime error', 'PANIC',
            'Aborted', 'core dumped')
     return [ln for ln in text.split('\n') if any(b in ln for b in bad)]
+
+
+def scenario_args(doc, scenarios, progs=('dpdk-testpmd', 'stdbuf')):
+    """Parse `<build> [scenario ...]` for a script whose docstring is
+    @doc; None (the caller exits 77, skipped) when one of @progs is not on
+    the PATH."""
+    import argparse
+    ap = argparse.ArgumentParser(description=doc.split('\n')[0])
+    ap.add_argument('build')
+    ap.add_argument('scenario', nargs='*', help=' '.join(scenarios))
+    args = ap.parse_args()
+    for prog in progs:
+        if shutil.which(prog) is None:
+            print('%s not found: skipped' % prog)
+            return None
+    for name in args.scenario:
+        if name not in scenarios:
+            ap.error('unknown scenario %s (known: %s)'
+                     % (name, ' '.join(scenarios)))
+    return args
+
+
+def run_scenarios(names, run, errors, on_failure=None, after=None):
+    """run(name) for each of @names; a Failure or one of @errors fails
+    that scenario only (then on_failure()); after() follows each. The
+    number that failed."""
+    failed = 0
+    for name in names:
+        t0 = time.monotonic()
+        try:
+            run(name)
+            print('%s: ok (%.1f s)' % (name, time.monotonic() - t0),
+                  flush=True)
+        except (Failure,) + tuple(errors) as e:
+            print('FAILED: %s: %s' % (name, e), flush=True)
+            if on_failure is not None:
+                on_failure()
+            failed += 1
+        finally:
+            if after is not None:
+                after()
+    return failed

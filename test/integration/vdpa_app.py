@@ -52,7 +52,6 @@ interactive `create` (with a MAC and queue pairs), `list` shows it and its
 
 Exit status: 0 pass, 1 fail, 77 skip (no dpdk-testpmd, app or driver).
 """
-import argparse
 import os
 import shutil
 import signal
@@ -63,7 +62,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (Failure, TestPmd, check, fwd_stats,  # noqa: E402
-                    port_macs, port_stats, telemetry)
+                    port_macs, port_stats, run_scenarios, scenario_args,
+                    telemetry)
 import vhost_user as vu  # noqa: E402
 from vdpa_common import App, engine_submitted, pin_cpu  # noqa: E402
 
@@ -516,18 +516,9 @@ def scenario_interactive(ctx):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('build')
-    ap.add_argument('scenario', nargs='*', help=' '.join(SCENARIOS))
-    args = ap.parse_args()
-    for prog in ('dpdk-testpmd', 'stdbuf'):
-        if shutil.which(prog) is None:
-            print('%s not found: skipped' % prog)
-            return 77
-    for name in args.scenario:
-        if name not in SCENARIOS:
-            ap.error('unknown scenario %s (known: %s)'
-                     % (name, ' '.join(SCENARIOS)))
+    args = scenario_args(__doc__, SCENARIOS)
+    if args is None:
+        return 77
     ctx = Ctx(args.build)
     for f in (os.path.join(ctx.build, 'examples', 'vdpa', 'avq-vdpa'),
               os.path.join(ctx.build, 'drivers', 'librte_vdpa_avq.so')):
@@ -538,24 +529,18 @@ def main():
     # thread (CPU 0).
     pin_cpu(1)
     ctx.tmp = tempfile.mkdtemp(prefix='avq-vapp-')
-    failed = 0
+
+    def app_output():
+        for p in ctx.procs:
+            if isinstance(p, App):
+                print('--- app %s output:\n%s' % (p.prefix, p.out[-4000:]))
+
     try:
-        for name in args.scenario or SCENARIOS:
-            t0 = time.monotonic()
-            try:
-                globals()['scenario_' + name](ctx)
-                print('%s: ok (%.1f s)' % (name, time.monotonic() - t0),
-                      flush=True)
-            except (Failure, vu.VhostUserError, subprocess.TimeoutExpired,
-                    OSError, KeyError) as e:
-                print('FAILED: %s: %s' % (name, e), flush=True)
-                for p in ctx.procs:
-                    if isinstance(p, App):
-                        print('--- app %s output:\n%s' % (p.prefix,
-                                                         p.out[-4000:]))
-                failed += 1
-            finally:
-                ctx.cleanup()
+        failed = run_scenarios(
+            args.scenario or SCENARIOS,
+            lambda name: globals()['scenario_' + name](ctx),
+            (vu.VhostUserError, subprocess.TimeoutExpired, OSError,
+             KeyError), on_failure=app_output, after=ctx.cleanup)
     finally:
         shutil.rmtree(ctx.tmp, ignore_errors=True)
     return 1 if failed else 0

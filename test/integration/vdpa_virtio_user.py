@@ -28,7 +28,6 @@ reconnect   traffic, then the frontend is killed (SIGKILL) mid-traffic:
 
 Exit status: 0 pass, 1 fail, 77 skip (no dpdk-testpmd, host or driver).
 """
-import argparse
 import os
 import shutil
 import signal
@@ -39,7 +38,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (Failure, TestPmd, check, crash_lines,  # noqa: E402
-                    fwd_stats, port_stats, runtime_dir, sanitizer_env)
+                    fwd_stats, port_stats, run_scenarios, runtime_dir,
+                    sanitizer_env, scenario_args)
 
 SCENARIOS = ('io', 'reconnect')
 
@@ -199,36 +199,20 @@ def scenario_reconnect(ctx):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('build')
-    ap.add_argument('scenario', nargs='*', help=' '.join(SCENARIOS))
-    args = ap.parse_args()
-    for prog in ('dpdk-testpmd', 'stdbuf'):
-        if shutil.which(prog) is None:
-            print('%s not found: skipped' % prog)
-            return 77
-    for name in args.scenario:
-        if name not in SCENARIOS:
-            ap.error('unknown scenario %s (known: %s)'
-                     % (name, ' '.join(SCENARIOS)))
+    args = scenario_args(__doc__, SCENARIOS)
+    if args is None:
+        return 77
     ctx = Ctx(args.build)
     for f in (ctx.host, os.path.join(ctx.drivers, 'librte_vdpa_avq.so')):
         if not os.path.isfile(f):
             print('%s: not built: skipped' % f)
             return 77
     ctx.tmp = tempfile.mkdtemp(prefix='avq-vdpatest-')
-    failed = 0
     try:
-        for name in args.scenario or SCENARIOS:
-            t0 = time.monotonic()
-            try:
-                globals()['scenario_' + name](ctx)
-                print('%s: ok (%.1f s)' % (name, time.monotonic() - t0),
-                      flush=True)
-            except (Failure, subprocess.TimeoutExpired, OSError,
-                    KeyError) as e:
-                print('FAILED: %s: %s' % (name, e), flush=True)
-                failed += 1
+        failed = run_scenarios(
+            args.scenario or SCENARIOS,
+            lambda name: globals()['scenario_' + name](ctx),
+            (subprocess.TimeoutExpired, OSError, KeyError))
     finally:
         shutil.rmtree(ctx.tmp, ignore_errors=True)
     return 1 if failed else 0
