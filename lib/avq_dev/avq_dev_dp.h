@@ -36,6 +36,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
@@ -318,6 +319,12 @@ avq_dvq_used(struct avq_dvq *dq, uint16_t id, uint32_t len)
 {
 	struct avq_used_elem *e = &dq->used->ring[dq->used_idx & dq->mask];
 
+	/* Ask for the next line of entries (8 on) while this one fills: the
+	 * driver's core holds it, and a store that waits for it holds up
+	 * every later store of this thread. */
+	if ((dq->used_idx & 7) == 0)
+		rte_prefetch0_write(&dq->used->ring[(uint16_t)(dq->used_idx +
+							     8) & dq->mask]);
 	e->id = avq_to_le32(id);
 	e->len = avq_to_le32(len);
 	dq->used_idx++;
@@ -361,7 +368,31 @@ struct avq_frame {
 	bool m_ref;
 	uint32_t hash;		/* rx queue steering; 0: not computed yet */
 	int src_port;		/* switch port it came from */
+	/* The switch's keys of the destination and source addresses
+	 * (avq_mac_key() of head and head + 6), taken when the head was:
+	 * the forwarding decision reads no memory the head was just
+	 * stored to. */
+	uint64_t dkey;
+	uint64_t skey;
 };
+
+#define AVQ_MAC_KEY_MASK	0xffffffffffffull
+
+/* A MAC address as a switch key: its 6 bytes little-endian, so that
+ * bit 0 is the group (multicast) bit. */
+static inline uint64_t
+avq_mac_key(const uint8_t *a)
+{
+	uint32_t lo;
+	uint16_t hi;
+
+	/* Two loads of the sizes a head's bytes were stored with, not one
+	 * 6-byte copy into an 8-byte variable (that goes through the
+	 * stack, and its reload waits for both stores). */
+	memcpy(&lo, a, sizeof(lo));
+	memcpy(&hi, a + 4, sizeof(hi));
+	return (uint64_t)lo | (uint64_t)hi << 32;
+}
 
 /* ---- virtio-net device state (avq_dev_net_dp.c) ---- */
 
@@ -473,10 +504,9 @@ enum avq_rx_res avq_net_rx(struct avq_dp_dev *dp, struct avq_net_dp *n,
 			   struct avq_frame *f);
 /* Keep mbuf @p m (one reference, given) in @p n's backlog. */
 void avq_net_backlog(struct avq_net_dp *n, struct rte_mbuf *m);
-/* Write @p hdr (@p hdr_len bytes), then frame @p f, into the pieces of
- * the chains @p ch, which recorded room for exactly that. */
-void avq_dp_frame_write(struct avq_chain *ch, const struct avq_frame *f,
-			const void *hdr, uint32_t hdr_len);
+/* Write frame @p f into the pieces of the chains @p ch, which recorded
+ * room for exactly that. */
+void avq_dp_frame_write(struct avq_chain *ch, const struct avq_frame *f);
 /* Describe the frame held by @p m (the frame takes m's reference); the
  * head may be copied into @p buf (AVQ_DP_HEAD bytes). */
 void avq_dp_frame_of_mbuf(struct avq_frame *f, struct rte_mbuf *m,

@@ -31,6 +31,7 @@
 #include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
+#include <rte_vect.h>
 
 #include "avq_dev_private.h"
 #include "avq_dev_dp.h"
@@ -259,6 +260,40 @@ chain_read(const struct avq_chain *ch, uint64_t off, void *dst, uint32_t len)
 	}
 }
 
+/*
+ * Snapshot the AVQ_DP_HEAD bytes at @p src (driver memory) into @p dst
+ * and take @p f's address keys from the same loads. Every decision about
+ * a frame reads the snapshot, never the driver's memory again (which the
+ * driver may change meanwhile); the keys come from registers because a
+ * load of bytes 6..11 spans two of the snapshot's stores, cannot be
+ * forwarded from them, and would wait until they reach the cache, behind
+ * the stores into the other core's lines before them (the used ring).
+ */
+static inline void
+head_snap(uint8_t *dst, const uint8_t *src, struct avq_frame *f)
+{
+#if defined(RTE_ARCH_X86)
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)src);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(src + 16));
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(src + 32));
+	__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(src + 48));
+	uint64_t w0 = (uint64_t)_mm_cvtsi128_si64(a);
+	uint64_t w1 = (uint64_t)_mm_extract_epi64(a, 1);
+
+	RTE_BUILD_BUG_ON(AVQ_DP_HEAD != 64);
+	_mm_storeu_si128((__m128i *)(void *)dst, a);
+	_mm_storeu_si128((__m128i *)(void *)(dst + 16), b);
+	_mm_storeu_si128((__m128i *)(void *)(dst + 32), c);
+	_mm_storeu_si128((__m128i *)(void *)(dst + 48), d);
+	f->dkey = w0 & AVQ_MAC_KEY_MASK;
+	f->skey = (w0 >> 48 | w1 << 16) & AVQ_MAC_KEY_MASK;
+#else
+	memcpy(dst, src, AVQ_DP_HEAD);
+	f->dkey = avq_mac_key(dst);
+	f->skey = avq_mac_key(dst + 6);
+#endif
+}
+
 /* Where the next byte goes in a set of writable chains. */
 struct wcur {
 	struct avq_chain *ch;
@@ -329,29 +364,39 @@ wput_rest(struct wcur *w, const struct avq_frame *f)
 	}
 }
 
-/* Write the whole frame after @p hdr into the first chains of @p ch. */
-void
-avq_dp_frame_write(struct avq_chain *ch, const struct avq_frame *f,
-		   const void *hdr, uint32_t hdr_len)
+/* Write frame @p f from cursor @p w on (@p off bytes into the first
+ * piece of the chains, all of which recorded room for exactly that). */
+static inline void
+frame_write_at(struct avq_chain *ch, const struct avq_frame *f,
+	       uint32_t off)
 {
-	struct wcur w = { .ch = ch };
-	uint8_t *p = ch->p[0].va;
+	struct wcur w = { .ch = ch, .o = off };
+	uint8_t *p = ch->p[0].va + off;
 
 	/* Usually one piece holds it all. */
-	if (likely(ch->npieces == 1 && ch->p[0].len == hdr_len + f->len &&
+	if (likely(ch->npieces == 1 && ch->p[0].len == off + f->len &&
 		   f->head_len == f->len)) {
-		if (hdr_len != 0)
-			memcpy(p, hdr, hdr_len);
 		if (f->len == AVQ_DP_HEAD)
-			memcpy(p + hdr_len, f->head, AVQ_DP_HEAD);
+			memcpy(p, f->head, AVQ_DP_HEAD);
 		else
-			memcpy(p + hdr_len, f->head, f->len);
+			memcpy(p, f->head, f->len);
 		return;
 	}
-	if (hdr_len != 0)
-		wput(&w, hdr, hdr_len);
+	if (w.o == ch->p[0].len) {
+		w.o = 0;
+		if (++w.i == ch->npieces) {
+			w.i = 0;
+			w.c++;
+		}
+	}
 	wput(&w, f->head, f->head_len);
 	wput_rest(&w, f);
+}
+
+void
+avq_dp_frame_write(struct avq_chain *ch, const struct avq_frame *f)
+{
+	frame_write_at(ch, f, 0);
 }
 
 void
@@ -367,6 +412,8 @@ avq_dp_frame_of_mbuf(struct avq_frame *f, struct rte_mbuf *m, uint8_t *buf)
 	f->m_ref = true;
 	f->hash = 0;
 	f->src_port = -1;
+	f->dkey = avq_mac_key(f->head);
+	f->skey = avq_mac_key(f->head + 6);
 }
 
 /* ---- Receive ---- */
@@ -452,6 +499,39 @@ net_rxq(const struct avq_net_dp *n, struct avq_frame *f)
 	return (uint16_t)(2 * (f->hash % n->pairs));
 }
 
+/* Write the header and frame @p f into the first @p nch chains of @p ch. */
+static inline void
+net_frame_write(struct avq_chain *ch, const struct avq_frame *f,
+		uint16_t nch)
+{
+	struct avq_net_hdr hdr;
+	struct wcur w = { .ch = ch };
+	uint8_t *p = ch->p[0].va;
+	uint64_t lo = 0;
+	uint32_t hi;
+
+	/* virtio 1.2, 5.1.6.4: num_buffers (bytes 10-11) is the number of
+	 * chains used (1 without MRG_RXBUF); no offload: the other fields
+	 * are 0. Usually the first piece holds the header: it is stored
+	 * from registers. (Built in memory, its 12-byte copy would load
+	 * across the stores that built it, which cannot forward: the load
+	 * would wait for them to reach the cache behind every older store,
+	 * some into lines the driver's core holds.) */
+	if (likely(ch->p[0].len >= AVQ_NET_HDR_LEN)) {
+		RTE_BUILD_BUG_ON(AVQ_NET_HDR_LEN != 12);
+		hi = rte_cpu_to_le_32((uint32_t)nch << 16);
+		memcpy(p, &lo, sizeof(lo));
+		memcpy(p + sizeof(lo), &hi, sizeof(hi));
+		frame_write_at(ch, f, AVQ_NET_HDR_LEN);
+		return;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.num_buffers = avq_to_le16(nch);
+	wput(&w, &hdr, sizeof(hdr));
+	wput(&w, f->head, f->head_len);
+	wput_rest(&w, f);
+}
+
 /* Write @p f into receive queue chains, or say why not. */
 static enum avq_rx_res
 net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
@@ -461,7 +541,6 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 	uint16_t q = net_rxq(n, f), avail, nch = 0, i;
 	struct avq_dvq *dq = &n->q[q];
 	uint64_t need = AVQ_NET_HDR_LEN + (uint64_t)f->len, got = 0;
-	struct avq_net_hdr hdr;
 	uint32_t fault;
 
 	if (unlikely(!net_link_up(v))) {
@@ -517,11 +596,7 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 			return AVQ_RX_DROP;
 		}
 	}
-	/* virtio 1.2, 5.1.6.4: num_buffers is the number of chains used (1
-	 * without MRG_RXBUF); no offload: the other fields are 0. */
-	memset(&hdr, 0, sizeof(hdr));
-	hdr.num_buffers = avq_to_le16(nch);
-	avq_dp_frame_write(ch, f, &hdr, sizeof(hdr));
+	net_frame_write(ch, f, nch);
 	for (i = 0; i < nch; i++)
 		avq_dvq_used(dq, ch[i].head, (uint32_t)ch[i].wr_rec);
 	dq->last_avail += nch;
@@ -636,7 +711,15 @@ net_tx_frame(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_dvq *dq,
 	f.head = dp->head;
 	f.len = (uint32_t)len;
 	f.head_len = RTE_MIN(f.len, AVQ_DP_HEAD);
-	chain_read(ch, AVQ_NET_HDR_LEN, dp->head, f.head_len);
+	if (likely(f.head_len == AVQ_DP_HEAD && ch->nrd > 1 &&
+		   ch->p[0].len == AVQ_NET_HDR_LEN &&
+		   ch->p[1].len >= AVQ_DP_HEAD)) {
+		head_snap(dp->head, ch->p[1].va, &f);
+	} else {
+		chain_read(ch, AVQ_NET_HDR_LEN, dp->head, f.head_len);
+		f.dkey = avq_mac_key(dp->head);
+		f.skey = avq_mac_key(dp->head + 6);
+	}
 	f.ch = ch;
 	f.off = AVQ_NET_HDR_LEN + f.head_len;
 	f.m = NULL;

@@ -230,20 +230,6 @@ sw_buffers(void)
 
 /* ---- MAC table ---- */
 
-static inline uint64_t
-mac_key(const uint8_t *a)
-{
-	uint32_t lo;
-	uint16_t hi;
-
-	/* Two loads of the sizes stored: a 6-byte copy into an 8-byte
-	 * variable goes through the stack and its 8-byte reload waits for
-	 * both stores (a store-forwarding stall on every frame). */
-	memcpy(&lo, a, sizeof(lo));
-	memcpy(&hi, a + 4, sizeof(hi));
-	return (uint64_t)lo | (uint64_t)hi << 32;
-}
-
 static inline uint32_t
 mac_bucket(uint64_t key)
 {
@@ -827,7 +813,7 @@ frame_mbuf(struct avq_dp_dev *dp, const struct avq_frame *f)
 		m->nb_segs++;
 	}
 	m->pkt_len = f->len;
-	avq_dp_frame_write(mc, f, NULL, 0);
+	avq_dp_frame_write(mc, f);
 	return m;
 }
 
@@ -884,15 +870,14 @@ fwd_copies(struct avq_dp_dev *dp, struct avq_frame *f, uint32_t nd)
 unsigned int
 avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f)
 {
-	const uint8_t *dst = f->head, *src = f->head + 6;
 	uint32_t nd = 0, w, words;
 	uint64_t bits;
 	int to;
 
 	/* Learn where the source lives (a multicast source is bogus); a
 	 * sender's address is looked at once a second, not per frame. */
-	if (!(src[0] & 1)) {
-		uint64_t key = mac_key(src);
+	if (!(f->skey & 1)) {
+		uint64_t key = f->skey;
 
 		if (key != dp->learn_key || f->src_port != dp->learn_port ||
 		    dp->now != dp->learn_now) {
@@ -902,8 +887,8 @@ avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f)
 			dp->learn_now = dp->now;
 		}
 	}
-	if (!(dst[0] & 1)) {
-		to = mac_lookup(mac_key(dst), dp->now);
+	if (!(f->dkey & 1)) {
+		to = mac_lookup(f->dkey, dp->now);
 		if (to >= 0) {
 			/* Known: that port only, never back to the source. */
 			if (to != f->src_port)
