@@ -7,6 +7,7 @@ in one dpdk-testpmd, packets per second.
   net_bench.py <build dir> [--runs N] [--seconds S] [--warmup W]
                [--sizes 64,1500] [--only net_avq|vhost]
                [--mgmt avq:sim0,cpu=0[,idle=poll...]] [--bursts N]
+               [--ring-sizes 0,128]
 
 Both loops run in ONE testpmd with -l 0-1 (lcore 0 main, lcore 1 the only
 forwarding lcore) and --no-huge, `--forward-mode=io`, `start tx_first`
@@ -21,6 +22,13 @@ vhost    DPDK's vhost PMD and virtio-user connected by a unix socket
          `port attach net_virtio_user0,path=<sock>,queues=1` and `port
          start 1`: virtio-user connects when probed and the vhost port
          only listens once started, so it cannot be a second --vdev).
+
+--ring-sizes R1,R2,..: one net_avq configuration per ring size (the
+ports' ring_size devarg; 0, the default, passes none: the driver's 256,
+the size of virtio-user's rings). The vhost loop posts receive buffers on
+one side only (virtio-user's 256; the vhost port takes mbufs from the
+pool as it copies), the net_avq loop on both ports: ring size 128 puts as
+many buffers in circulation as the vhost loop has.
 
 After W seconds of warm-up, `show port stats all` twice, S seconds
 apart: the second one's Rx-pps/Tx-pps are testpmd's averages over those S
@@ -67,8 +75,9 @@ def machine():
 
 
 class Config:
-    def __init__(self, kind, size, drivers, sockdir, mgmt, bursts):
+    def __init__(self, kind, size, drivers, sockdir, mgmt, bursts, ring=0):
         self.kind = kind
+        self.ring = ring
         self.bursts = bursts
         self.mgmt = mgmt
         self.size = size
@@ -80,15 +89,19 @@ class Config:
         self.commands = None
 
     def name(self):
+        if self.ring:
+            return '%s r%d %dB' % (self.kind, self.ring, self.size)
         return '%s %dB' % (self.kind, self.size)
 
     def start(self, prefix, env):
         app = ['-i', '--total-num-mbufs=%d' % MBUFS, '--forward-mode=io',
                '--txpkts=%d' % self.size]
         if self.kind == 'net_avq':
+            ring = ',ring_size=%d' % self.ring if self.ring else ''
             pmd = TestPmd(self.drivers, [self.mgmt], prefix, env,
-                          mem=MEM, eal_args=['--vdev', 'net_avq0,mgmt=sim0',
-                                             '--vdev', 'net_avq1,mgmt=sim0'],
+                          mem=MEM, eal_args=['--vdev', 'net_avq0,mgmt=sim0'
+                                             + ring, '--vdev',
+                                             'net_avq1,mgmt=sim0' + ring],
                           app_args=app, linebuf=True)
             cmds = []
         else:
@@ -172,7 +185,11 @@ def main():
     ap.add_argument('--mgmt', default='avq:sim0,cpu=0',
                     help='the management device devargs (-a) of the '
                     'net_avq runs, e.g. avq:sim0,cpu=0,idle=poll')
+    ap.add_argument('--ring-sizes', default='0',
+                    help='net_avq configurations by ring_size devarg, '
+                    'e.g. 0,128 (0: none given, the driver default)')
     args = ap.parse_args()
+    rings = [int(r) for r in args.ring_sizes.split(',')]
     if shutil.which('dpdk-testpmd') is None or shutil.which('stdbuf') is None:
         print('dpdk-testpmd or stdbuf not found: skipped')
         return 77
@@ -187,8 +204,12 @@ def main():
         print('note: a sanitizer build: the figures mean little')
     sizes = [int(s) for s in args.sizes.split(',')]
     sockdir = tempfile.mkdtemp(prefix='avq-netbench-')
-    configs = [Config(k, s, drivers, sockdir, args.mgmt, args.bursts)
-               for s in sizes for k in kinds]
+    configs = []
+    for s in sizes:
+        for k in kinds:
+            for r in (rings if k == 'net_avq' else [0]):
+                configs.append(Config(k, s, drivers, sockdir, args.mgmt,
+                                      args.bursts, r))
     m0 = machine()
     n = 0
     try:
@@ -198,7 +219,7 @@ def main():
                 prefix = 'avq-nb-%d-%d' % (os.getpid(), n)
                 c.run(prefix, env, args.warmup, args.seconds)
                 if c.samples and len(c.samples) == r + 1:
-                    print('  run %d %-12s %7.2f Mpps rx %7.2f Mpps tx'
+                    print('  run %d %-19s %7.2f Mpps rx %7.2f Mpps tx'
                           % (r + 1, c.name(), c.samples[-1][0],
                              c.samples[-1][1]), flush=True)
     finally:
@@ -220,24 +241,28 @@ def main():
             print('            testpmd> %s' % cmd.replace(
                 os.path.basename(sockdir), '<tmp>'))
     print()
-    print('%-14s %5s %10s %10s %10s %10s %6s' % ('config', 'runs',
+    print('%-19s %5s %10s %10s %10s %10s %6s' % ('config', 'runs',
                                                  'rx Mpps', 'min', 'max',
                                                  'tx Mpps', 'errors'))
     for c in configs:
         rx = [s[0] for s in c.samples]
         tx = [s[1] for s in c.samples]
-        print('%-14s %5d %10.2f %10.2f %10.2f %10.2f %6d'
+        print('%-19s %5d %10.2f %10.2f %10.2f %10.2f %6d'
               % (c.name(), len(rx), med(rx), min(rx, default=float('nan')),
                  max(rx, default=float('nan')), med(tx),
                  sum(s[2] for s in c.samples)))
     if len(kinds) == 2:
         for s in sizes:
-            a = [c for c in configs if c.kind == 'net_avq' and c.size == s][0]
             v = [c for c in configs if c.kind == 'vhost' and c.size == s][0]
-            ra = med([x[0] for x in a.samples])
             rv = med([x[0] for x in v.samples])
-            ratio = ra / rv if rv and rv == rv and ra == ra else float('nan')
-            print('ratio net_avq / vhost, %4d B: %.2f' % (s, ratio))
+            for a in [c for c in configs
+                      if c.kind == 'net_avq' and c.size == s]:
+                ra = med([x[0] for x in a.samples])
+                ratio = (ra / rv if rv and rv == rv and ra == ra
+                         else float('nan'))
+                print('ratio %s / vhost, %4d B: %.2f'
+                      % ('net_avq' + (' r%d' % a.ring if a.ring else ''),
+                         s, ratio))
     failed = [c for c in configs if not c.samples]
     for c in configs:
         for f in c.failures:
