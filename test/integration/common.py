@@ -262,6 +262,27 @@ def port_stats(text):
     return res
 
 
+def loop_rates(pmd, warmup, seconds):
+    """A forwarding loop's rates on ports 0 and 1, traffic already
+    started: after @warmup seconds, `show port stats all` twice, @seconds
+    apart (testpmd's Rx-pps/Tx-pps of the second are averages over that
+    interval). Returns (rx Mpps, tx Mpps, rx + tx errors, seconds
+    measured), rates summed over the two ports."""
+    pmd.drain(warmup)
+    pmd.cmd('show port stats all')
+    t0 = time.monotonic()
+    pmd.drain(seconds)
+    out = pmd.cmd('show port stats all')
+    t1 = time.monotonic()
+    st = port_stats(out)
+    check(sorted(st) == [0, 1], 'stats of ports %s:\n%s' % (sorted(st), out))
+    rx = sum(s.get('Rx-pps', 0) for s in st.values()) / 1e6
+    tx = sum(s.get('Tx-pps', 0) for s in st.values()) / 1e6
+    errs = sum(s.get('RX-errors', 0) + s.get('TX-errors', 0)
+               for s in st.values())
+    return rx, tx, errs, t1 - t0
+
+
 def fwd_stats(text):
     """Parse the per-port 'Forward statistics' testpmd prints at `stop`:
     {port: {RX-packets, RX-dropped, RX-total, TX-packets, TX-dropped,

@@ -51,10 +51,9 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 
 from common import (START_TIMEOUT, Failure, TestPmd, check, crash_lines,
-                    port_macs, port_stats, sanitizer_env)
+                    loop_rates, port_macs, sanitizer_env)
 
 MBUFS = 8192		# 2176-byte mbufs: ~18 MB of the 512 MB
 MEM = 512
@@ -137,26 +136,14 @@ class Config:
             out = pmd.cmd(first)
             check('Not all ports were started' not in out,
                   'start tx_first:\n' + pmd.out[-6000:])
-            pmd.drain(warmup)
-            pmd.cmd('show port stats all')
-            t0 = time.monotonic()
-            pmd.drain(seconds)
-            out = pmd.cmd('show port stats all')
-            t1 = time.monotonic()
-            st = port_stats(out)
-            check(sorted(st) == [0, 1], 'stats of ports %s:\n%s'
-                  % (sorted(st), out))
-            rx = sum(s.get('Rx-pps', 0) for s in st.values()) / 1e6
-            tx = sum(s.get('Tx-pps', 0) for s in st.values()) / 1e6
-            errs = sum(s.get('RX-errors', 0) + s.get('TX-errors', 0)
-                       for s in st.values())
+            rx, tx, errs, secs = loop_rates(pmd, warmup, seconds)
             pmd.cmd('stop')
             for c in teardown:
                 pmd.cmd(c)
             rc = pmd.quit()
             bad = crash_lines(pmd.out)
             check(rc == 0 and not bad, 'exit %s %s' % (rc, bad))
-            self.samples.append((rx, tx, errs, t1 - t0))
+            self.samples.append((rx, tx, errs, secs))
         except Failure as e:
             msg = str(e)
             self.failures.append(msg[:2000])

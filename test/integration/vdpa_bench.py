@@ -59,7 +59,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import (START_TIMEOUT, Failure, TestPmd, check,  # noqa: E402
-                    crash_lines, port_macs, port_stats)
+                    crash_lines, loop_rates, port_macs)
 import net_bench  # noqa: E402
 import vhost_user as vu  # noqa: E402
 from vdpa_common import App, engine_submitted, pin_cpu  # noqa: E402
@@ -325,25 +325,14 @@ class VdpaConfig:
             app.wait_state(0, 'running')
             app.wait_state(1, 'running')
             pmd.cmd('start tx_first')
-            pmd.drain(warmup)
-            pmd.cmd('show port stats all')
-            t0 = time.monotonic()
-            pmd.drain(seconds)
-            out = pmd.cmd('show port stats all')
-            t1 = time.monotonic()
-            st = port_stats(out)
-            check(sorted(st) == [0, 1], 'stats: %s' % out)
-            rx = sum(s.get('Rx-pps', 0) for s in st.values()) / 1e6
-            tx = sum(s.get('Tx-pps', 0) for s in st.values()) / 1e6
-            errs = sum(s.get('RX-errors', 0) + s.get('TX-errors', 0)
-                       for s in st.values())
+            rx, tx, errs, secs = loop_rates(pmd, warmup, seconds)
             pmd.cmd('stop')
             rc = pmd.quit()
             bad = crash_lines(pmd.out) + crash_lines(app.out)
             check(rc == 0 and not bad, 'exit %s %s' % (rc, bad))
             rc = app.stop()
             check(rc == 0, 'app exit %s' % rc)
-            self.samples.append((rx, tx, errs, t1 - t0))
+            self.samples.append((rx, tx, errs, secs))
         except Failure as e:
             self.failures.append(str(e)[:2000])
             print('  %s: FAILED: %s' % (self.name(), str(e)[:2000]))
