@@ -104,6 +104,7 @@ struct avq_rxq {
 	uint16_t nb_desc;		/* as asked at set-up */
 	bool scatter;			/* multi-segment frames allowed */
 	bool mrg;			/* MRG_RXBUF: num_buffers to read */
+	uint32_t buf_max;		/* bytes a posted buffer takes */
 	/* Counters (this lcore only). */
 	uint64_t packets;
 	uint64_t bytes;

@@ -269,6 +269,10 @@ avq_rxq_start(struct avq_port *p, struct avq_rxq *q)
 	vring_clear(&q->vr);
 	q->scatter = (rx->offloads & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
 	q->mrg = (p->features & RTE_BIT64(AVQ_NET_F_MRG_RXBUF)) != 0;
+	/* Every mbuf of a pktmbuf pool has the pool's data room: the
+	 * receive path need not read each one's buf_len (a line it would
+	 * otherwise load before storing the lengths into it). */
+	q->buf_max = avq_rxq_buf_len(q);
 	return vring_program(p, &q->vr, (uint16_t)(2 * q->queue_id));
 }
 
@@ -314,8 +318,7 @@ rxq_post(struct avq_rxq *q, uint16_t n)
 		 * bytes, the frame from the data offset on. */
 		d->addr = avq_to_le64(m[i]->buf_iova + RTE_PKTMBUF_HEADROOM -
 				      AVQ_NET_HDR_LEN);
-		d->len = avq_to_le32(m[i]->buf_len - RTE_PKTMBUF_HEADROOM +
-				     AVQ_NET_HDR_LEN);
+		d->len = avq_to_le32(q->buf_max);
 		d->flags = avq_to_le16(AVQ_DESC_F_WRITE);
 		vr->avail->ring[vr->avail_idx & vr->mask] = avq_to_le16(id);
 		vr->avail_idx++;
@@ -416,7 +419,7 @@ avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 		m = rxq_take(q, &len);
 		if (unlikely(m == NULL))
 			continue;
-		max = m->buf_len - RTE_PKTMBUF_HEADROOM + AVQ_NET_HDR_LEN;
+		max = q->buf_max;
 		bad = len < AVQ_NET_HDR_LEN || len > max;
 		m->data_len = (uint16_t)(len - AVQ_NET_HDR_LEN);
 		m->pkt_len = m->data_len;
