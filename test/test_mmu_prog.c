@@ -265,6 +265,64 @@ test_coalesce_model(void)
 }
 REGISTER_AVQ_TEST(mmu_prog_coalesce_autotest, test_coalesce_model);
 
+#define MP_LARGE	5000u
+
+/*
+ * Long shuffled lists (the sort's radix path): regions of 1 MiB or less
+ * with gaps up to 2^50, so the keys differ in every byte, and 1 in 4 glued
+ * to the one before in IOVA, DMA and permissions. The result must be the
+ * same as sorting with qsort() and merging by hand.
+ */
+static int
+test_coalesce_large(void)
+{
+	struct rte_avq_mmu_region *in, *out, *want;
+	uint64_t s = 0x2545f4914f6cdd1dull, cur = 0;
+	unsigned int iter, i, n, w;
+	int c;
+
+	in = calloc(3 * MP_LARGE, sizeof(*in));
+	TEST_ASSERT_NOT_NULL(in, "no memory");
+	out = in + MP_LARGE;
+	want = out + MP_LARGE;
+	for (iter = 0; iter < 8; iter++) {
+		n = MP_LARGE - 397 * iter;	/* 5000 down to 2221 */
+		cur = avq_fx_prng(&s) % 4096;
+		for (i = 0; i < n; i++) {
+			bool glue = i > 0 && avq_fx_prng(&s) % 4 == 0;
+
+			if (!glue)
+				cur += 1 + avq_fx_prng(&s) % (1ull << 50);
+			in[i].iova = cur;
+			in[i].len = 1 + avq_fx_prng(&s) % (1u << 20);
+			in[i].dma = glue ? in[i - 1].dma + in[i - 1].len :
+				    avq_fx_prng(&s) % (1ull << 40);
+			in[i].perm = glue ? in[i - 1].perm :
+				     1 + (uint32_t)(avq_fx_prng(&s) % 3);
+			cur += in[i].len;
+		}
+		/* The expected result: the list as generated (sorted),
+		 * merged by hand. */
+		w = 0;
+		for (i = 0; i < n; i++) {
+			if (w > 0 && model_mergeable(&want[w - 1], &in[i]))
+				want[w - 1].len += in[i].len;
+			else
+				want[w++] = in[i];
+		}
+		shuffle(&s, in, n);
+		memcpy(out, in, sizeof(*in) * n);
+		c = rte_avq_mmu_coalesce(out, n);
+		TEST_ASSERT_EQUAL(c, (int)w, "iteration %u: %d regions, want %u",
+				  iter, c, w);
+		TEST_ASSERT(list_equal(out, want, w),
+			    "iteration %u: not the sorted, merged list", iter);
+	}
+	free(in);
+	return TEST_SUCCESS;
+}
+REGISTER_AVQ_TEST(mmu_prog_coalesce_large_autotest, test_coalesce_large);
+
 /* Same multiset of regions (a refused list may only be reordered). */
 static bool
 same_set(const struct rte_avq_mmu_region *a, const struct rte_avq_mmu_region *b,

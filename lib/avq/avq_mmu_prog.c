@@ -69,6 +69,84 @@ region_cmp(const void *a, const void *b)
 	return (x->iova > y->iova) - (x->iova < y->iova);
 }
 
+/* Below this many regions an insertion sort is the quickest. */
+#define AVQ_MMU_SORT_SMALL	16u
+
+struct sort_key {
+	uint64_t iova;
+	uint32_t idx;
+	uint32_t pad;
+};
+
+/*
+ * Sort @p r by IOVA. A list in order already (a memory table usually is)
+ * costs one pass. Otherwise an LSD radix sort of (iova, index) pairs, one
+ * pass per byte in which the keys differ, then one move of the regions:
+ * qsort() made about 700 instructions per region of 4096 (an indirect
+ * compare per step), half the time of programming them in batches.
+ * Without memory for the pairs it falls back to qsort().
+ */
+static void
+regions_sort(struct rte_avq_mmu_region *r, unsigned int n)
+{
+	struct sort_key *a, *b, *t;
+	struct rte_avq_mmu_region *moved, x;
+	uint32_t pos[256];
+	uint64_t diff = 0;
+	unsigned int i, j, shift, byte;
+
+	for (i = 1; i < n; i++)
+		if (r[i].iova < r[i - 1].iova)
+			break;
+	if (i >= n)
+		return;
+	if (n < AVQ_MMU_SORT_SMALL) {
+		for (i = 1; i < n; i++) {
+			x = r[i];
+			for (j = i; j > 0 && r[j - 1].iova > x.iova; j--)
+				r[j] = r[j - 1];
+			r[j] = x;
+		}
+		return;
+	}
+	a = malloc((size_t)n * (2 * sizeof(*a) + sizeof(*moved)));
+	if (a == NULL) {
+		qsort(r, n, sizeof(*r), region_cmp);
+		return;
+	}
+	b = a + n;
+	moved = (struct rte_avq_mmu_region *)(void *)(b + n);
+	for (i = 0; i < n; i++) {
+		a[i].iova = r[i].iova;
+		a[i].idx = i;
+		diff |= r[i].iova ^ r[0].iova;
+	}
+	for (shift = 0; shift < 64; shift += 8) {
+		/* Every key has the same byte here: the pass would move
+		 * nothing. */
+		if (((diff >> shift) & 0xff) == 0)
+			continue;
+		memset(pos, 0, sizeof(pos));
+		for (i = 0; i < n; i++)
+			pos[(a[i].iova >> shift) & 0xff]++;
+		for (byte = 0, j = 0; byte < 256; byte++) {
+			i = pos[byte];
+			pos[byte] = j;
+			j += i;
+		}
+		/* Stable: equal bytes keep the order of the passes before. */
+		for (i = 0; i < n; i++)
+			b[pos[(a[i].iova >> shift) & 0xff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (i = 0; i < n; i++)
+		moved[i] = r[a[i].idx];
+	memcpy(r, moved, (size_t)n * sizeof(*r));
+	free(a < b ? a : b);
+}
+
 /* A region of length 0, or one whose IOVA or DMA range passes 2^64. */
 static bool
 region_bad(const struct rte_avq_mmu_region *r)
@@ -114,7 +192,7 @@ rte_avq_mmu_coalesce(struct rte_avq_mmu_region *r, unsigned int n)
 			return -EINVAL;
 		}
 	}
-	qsort(r, n, sizeof(*r), region_cmp);
+	regions_sort(r, n);
 	/* Check every neighbour before merging any, so that a refused list
 	 * is only reordered, never changed.
 	 */
