@@ -321,7 +321,10 @@ avq_dvq_used(struct avq_dvq *dq, uint16_t id, uint32_t len)
 
 	/* Ask for the next line of entries (8 on) while this one fills: the
 	 * driver's core holds it, and a store that waits for it holds up
-	 * every later store of this thread. */
+	 * every later store of this thread. (With the distribution's
+	 * -march=corei7 this is a read prefetch, not PREFETCHW: the line
+	 * arrives shared and the store still has to invalidate the other
+	 * copy. An explicit PREFETCHW measured no better.) */
 	if ((dq->used_idx & 7) == 0)
 		rte_prefetch0_write(&dq->used->ring[(uint16_t)(dq->used_idx +
 							     8) & dq->mask]);
