@@ -38,7 +38,8 @@ interleaved (run 1 of every configuration, then run 2, ...), each run a
 fresh testpmd, because the vhost loop is bistable on these machines
 (ENVIRONMENT.md). Prints the machine, every command line, and a table of
 medians, min and max per configuration and the ratio net_avq / vhost of
-the medians per packet size.
+the medians per packet size, with the ratios run by run (each net_avq run
+over the vhost run of its round: median, range, pairs).
 
 Exit status: 0 when every configuration measured at least once (a failed
 run is reported, not fatal), 1 otherwise, 77 when dpdk-testpmd or the
@@ -83,6 +84,7 @@ class Config:
         self.drivers = drivers
         self.sock = os.path.join(sockdir, 'vhost-%d.sock' % size)
         self.samples = []	# (rx Mpps, tx Mpps)
+        self.by_run = {}	# run number: rx Mpps
         self.failures = []
         self.cmdline = None
         self.commands = None
@@ -206,6 +208,7 @@ def main():
                 prefix = 'avq-nb-%d-%d' % (os.getpid(), n)
                 c.run(prefix, env, args.warmup, args.seconds)
                 if c.samples and len(c.samples) == r + 1:
+                    c.by_run[r] = c.samples[-1][0]
                     print('  run %d %-19s %7.2f Mpps rx %7.2f Mpps tx'
                           % (r + 1, c.name(), c.samples[-1][0],
                              c.samples[-1][1]), flush=True)
@@ -247,9 +250,16 @@ def main():
                 ra = med([x[0] for x in a.samples])
                 ratio = (ra / rv if rv and rv == rv and ra == ra
                          else float('nan'))
-                print('ratio %s / vhost, %4d B: %.2f'
+                # Also run by run: each net_avq run against the vhost
+                # run next to it, so a drift of the machine between
+                # rounds weighs on both sides of every ratio.
+                pr = [a.by_run[r] / v.by_run[r] for r in sorted(a.by_run)
+                      if r in v.by_run and v.by_run[r] > 0]
+                print('ratio %s / vhost, %4d B: %.2f (paired runs: median '
+                      '%.2f, %.2f-%.2f, %d pairs)'
                       % ('net_avq' + (' r%d' % a.ring if a.ring else ''),
-                         s, ratio))
+                         s, ratio, med(pr), min(pr, default=float('nan')),
+                         max(pr, default=float('nan')), len(pr)))
     failed = [c for c in configs if not c.samples]
     for c in configs:
         for f in c.failures:
