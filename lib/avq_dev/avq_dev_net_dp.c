@@ -364,8 +364,9 @@ wput_rest(struct wcur *w, const struct avq_frame *f)
 	}
 }
 
-/* Write frame @p f from cursor @p w on (@p off bytes into the first
- * piece of the chains, all of which recorded room for exactly that). */
+/* Write frame @p f into the chains @p ch from byte @p off of their first
+ * piece on (the bytes before it, a header, are the caller's); the chains
+ * recorded room for exactly that. */
 static inline void
 frame_write_at(struct avq_chain *ch, const struct avq_frame *f,
 	       uint32_t off)
