@@ -64,7 +64,23 @@ def sanitizer_env(lib):
 
 
 class OutputReader:
-    """Collects a child's stdout (self.proc, a pipe) into self.out."""
+    """Collects a child's stdout (self.proc, a pipe) into self.out; kill()
+    ends the child and removes its EAL runtime directory (self.prefix)."""
+
+    def kill(self):
+        """Kill the process we started (by PID) if it still runs."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            try:
+                self.proc.wait(timeout=EXIT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                pass
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+        shutil.rmtree(runtime_dir(self.prefix), ignore_errors=True)
 
     def _read(self, deadline):
         """Collect output until @deadline or EOF; False at EOF."""
@@ -190,20 +206,6 @@ class TestPmd(OutputReader):
         self.send('quit')
         return self.wait_exit(timeout)
 
-    def kill(self):
-        """Kill the process we started (by PID) if it still runs."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-            try:
-                self.proc.wait(timeout=EXIT_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                pass
-        for f in (self.proc.stdin, self.proc.stdout):
-            try:
-                f.close()
-            except OSError:
-                pass
-        shutil.rmtree(runtime_dir(self.prefix), ignore_errors=True)
 
 
 def telemetry(prefix, cmds):

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 
-from common import (Failure, OutputReader, check, crash_lines, runtime_dir,
+from common import (Failure, OutputReader, check, crash_lines,
                     sanitizer_env)
 
 PROMPT = 'avq-vdpa> '
@@ -131,20 +131,6 @@ class App(OutputReader):
                   'avq-vdpa still running %ds after signal %d:\n%s'
                   % (timeout, sig, self.out[-5000:]))
         return self.proc.wait(timeout=5)
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
-        for f in (self.proc.stdin, self.proc.stdout):
-            try:
-                f.close()
-            except OSError:
-                pass
-        shutil.rmtree(runtime_dir(self.prefix), ignore_errors=True)
 
 
 def engine_submitted(prefix, mgmt='sim0'):
