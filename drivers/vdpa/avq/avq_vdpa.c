@@ -443,15 +443,11 @@ avq_vdpa_get_stats_names(struct rte_vdpa_device *vdev,
 	return (int)i;
 }
 
+/* The device of a stats call on queue @p qid, or why there is none. */
 static int
-avq_vdpa_get_stats(struct rte_vdpa_device *vdev, int qid,
-		   struct rte_vdpa_stat *stats, unsigned int n)
+stats_queue(struct rte_vdpa_device *vdev, int qid, struct avq_vdpa **ap)
 {
 	struct avq_vdpa *a = vdpa_of_dev(vdev);
-	struct rte_avq_vq_stats s;
-	uint64_t val[AVQ_VDPA_STAT_MAX];
-	unsigned int i;
-	int ret;
 
 	if (a == NULL)
 		return -ENODEV;
@@ -459,6 +455,23 @@ avq_vdpa_get_stats(struct rte_vdpa_device *vdev, int qid,
 		return -ENOTSUP;
 	if (qid < 0 || qid >= a->num_queues)
 		return -EINVAL;
+	*ap = a;
+	return 0;
+}
+
+static int
+avq_vdpa_get_stats(struct rte_vdpa_device *vdev, int qid,
+		   struct rte_vdpa_stat *stats, unsigned int n)
+{
+	struct rte_avq_vq_stats s;
+	uint64_t val[AVQ_VDPA_STAT_MAX];
+	struct avq_vdpa *a;
+	unsigned int i;
+	int ret;
+
+	ret = stats_queue(vdev, qid, &a);
+	if (ret != 0)
+		return ret;
 	ret = rte_avq_vq_stats_get(a->v->aq, a->v->id, (uint16_t)qid, &s);
 	if (ret != 0) {
 		AVQ_VDPA_LOG(ERR, a->name, "VQ_STATS_GET of queue %d: %s", qid,
@@ -480,14 +493,12 @@ avq_vdpa_get_stats(struct rte_vdpa_device *vdev, int qid,
 static int
 avq_vdpa_reset_stats(struct rte_vdpa_device *vdev, int qid)
 {
-	struct avq_vdpa *a = vdpa_of_dev(vdev);
+	struct avq_vdpa *a;
+	int ret;
 
-	if (a == NULL)
-		return -ENODEV;
-	if (!a->has_vq_stats)
-		return -ENOTSUP;
-	if (qid < 0 || qid >= a->num_queues)
-		return -EINVAL;
+	ret = stats_queue(vdev, qid, &a);
+	if (ret != 0)
+		return ret;
 	return rte_avq_vq_stats_reset(a->v->aq, a->v->id, (uint16_t)qid);
 }
 
