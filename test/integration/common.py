@@ -103,19 +103,27 @@ class TestPmd(OutputReader):
 
     The defaults are the bus test's: -m 256 and 2048 mbufs, interactive.
     @eal_args are added after the -a devargs (e.g. --vdev ...), @app_args
-    replace the application arguments after '--'. With @linebuf testpmd's
+    replace the application arguments after '--'. @huge: hugepage memory
+    (--in-memory) instead of --no-huge. With @linebuf testpmd's
     stdout is line buffered (stdbuf), so that a command's output arrives
     before the next prompt (testpmd writes the prompt unbuffered, its
     printf output is block buffered into a pipe).
     """
 
     def __init__(self, drivers, devargs, prefix, env, mem=256, eal_args=(),
-                 app_args=('-i', '--total-num-mbufs=2048'), linebuf=False):
+                 app_args=('-i', '--total-num-mbufs=2048'), linebuf=False,
+                 huge=False):
         self.prefix = prefix
         self.out = ''
         cmd = ['stdbuf', '-oL'] if linebuf else []
-        cmd += ['dpdk-testpmd', '--no-huge', '-m', str(mem), '--no-pci',
-                '-l', '0-1', '--file-prefix=' + prefix]
+        # huge: hugepages reserved beforehand, taken through memfd
+        # (--in-memory: no hugetlbfs mount, no files left behind), in one
+        # file per memseg list: a vhost-user peer maps at most 8 regions.
+        cmd += ['dpdk-testpmd']
+        cmd += (['--in-memory', '--single-file-segments'] if huge
+                else ['--no-huge'])
+        cmd += ['-m', str(mem), '--no-pci', '-l', '0-1',
+                '--file-prefix=' + prefix]
         if drivers:
             cmd += ['-d', drivers]
         for da in devargs:
