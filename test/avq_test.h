@@ -14,8 +14,25 @@
 #include <stdio.h>
 #include <string.h>
 #include <inttypes.h>
+#include <time.h>
 
 #include <rte_common.h>
+
+/* The monotonic clock, for the deadlines and timings of tests. */
+static inline uint64_t
+avq_test_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline uint64_t
+avq_test_ms(void)
+{
+	return avq_test_ns() / 1000000;
+}
 
 #define TEST_SUCCESS	0
 #define TEST_FAILED	(-1)

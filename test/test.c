@@ -54,15 +54,6 @@ find_test(const char *name)
 	return NULL;
 }
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /*
  * Whether the words of @p args (separated by single spaces) appear, in
  * order and next to each other, among the EAL arguments of the process.
@@ -102,7 +93,7 @@ has_eal_args(const char *args)
 static int
 run_one(struct avq_test *t, bool need_args)
 {
-	double t0 = now_ms();
+	uint64_t t0 = avq_test_ns();
 	int ret;
 
 	if (t->eal_args != NULL && !has_eal_args(t->eal_args)) {
@@ -115,7 +106,8 @@ run_one(struct avq_test *t, bool need_args)
 
 	printf("%s: %s (%.1f ms)\n", t->name,
 	       ret == TEST_SUCCESS ? "OK" :
-	       ret == TEST_SKIPPED ? "SKIPPED" : "FAILED", now_ms() - t0);
+	       ret == TEST_SKIPPED ? "SKIPPED" : "FAILED",
+	       (avq_test_ns() - t0) / 1e6);
 	fflush(stdout);
 	if (ret != TEST_SUCCESS && ret != TEST_SKIPPED)
 		ret = TEST_FAILED;

@@ -15,14 +15,6 @@
 #include "avq_fixture.h"
 #include "avq_test.h"
 
-static uint64_t
-wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 /* CPU time the device thread used over @p ms of idleness, in ns. */
 static int
@@ -35,10 +27,10 @@ idle_cpu(struct avq_fx *fx, unsigned int ms, uint64_t *cpu, uint64_t *wall)
 	/* Let an adaptive device finish its spin window first. */
 	usleep(20 * 1000);
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(fx->dev, &s0), "");
-	t0 = wall_ns();
+	t0 = avq_test_ns();
 	usleep(ms * 1000);
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(fx->dev, &s1), "");
-	*wall = wall_ns() - t0;
+	*wall = avq_test_ns() - t0;
 	*cpu = s1.cpu_ns - s0.cpu_ns;
 	return TEST_SUCCESS;
 }

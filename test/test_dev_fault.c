@@ -38,14 +38,6 @@
 
 #define NS_PER_MS	1000000ull
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 /* ---- Local poster on admin queue 1 ---- */
 
@@ -215,7 +207,7 @@ static unsigned int
 lp_wait(struct lp *l, unsigned int n, struct avq_used_elem *e,
 	unsigned int ms)
 {
-	uint64_t end = now_ns() + ms * NS_PER_MS;
+	uint64_t end = avq_test_ns() + ms * NS_PER_MS;
 	unsigned int got = 0;
 
 	for (;;) {
@@ -223,7 +215,7 @@ lp_wait(struct lp *l, unsigned int n, struct avq_used_elem *e,
 			e[got++] = l->used->ring[l->used_seen % LP_SIZE];
 			l->used_seen++;
 		}
-		if (got == n || now_ns() > end)
+		if (got == n || avq_test_ns() > end)
 			return got;
 		usleep(100);
 	}
@@ -266,21 +258,21 @@ delay_body(struct lp *l)
 	fault_none(&f);
 	f.delay_us = 80 * 1000;
 	TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(l->fx.dev, &f), "");
-	t0 = now_ns();
+	t0 = avq_test_ns();
 	TEST_ASSERT_SUCCESS(lp_post(l, 2, heads), "");
 	usleep(30 * 1000);
 	TEST_ASSERT_EQUAL(lp_used_idx(l), 0, "completed before the delay");
 	TEST_ASSERT_EQUAL(lp_wait(l, 2, e, 2000), 2, "never completed");
-	t = now_ns() - t0;
+	t = avq_test_ns() - t0;
 	TEST_ASSERT(t >= 80 * NS_PER_MS, "completed after %" PRIu64 " ns", t);
 	for (i = 0; i < 2; i++) {
 		TEST_ASSERT_SUCCESS(lp_check_cap(l, &e[i]), "");
 		TEST_ASSERT_EQUAL(avq_le32(e[i].id), heads[i], "order kept");
 	}
 	/* The synchronous path waits the delay out too (AQ 0). */
-	t0 = now_ns();
+	t0 = avq_test_ns();
 	TEST_ASSERT_SUCCESS(rte_avq_cap_get(l->fx.aq, &caps), "");
-	t = now_ns() - t0;
+	t = avq_test_ns() - t0;
 	TEST_ASSERT(t >= 80 * NS_PER_MS, "AQ 0 completed after %" PRIu64, t);
 
 	fault_none(&f);
@@ -309,10 +301,10 @@ delay_wake_body(struct lp *l)
 	f.delay_us = 5 * 1000;
 	TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(l->fx.dev, &f), "");
 	for (i = 0; i < 3; i++) {
-		t0 = now_ns();
+		t0 = avq_test_ns();
 		TEST_ASSERT_SUCCESS(lp_post(l, 1, &head), "");
 		TEST_ASSERT_EQUAL(lp_wait(l, 1, &e, 2000), 1, "");
-		t = now_ns() - t0;
+		t = avq_test_ns() - t0;
 		TEST_ASSERT(t >= 5 * NS_PER_MS, "early: %" PRIu64 " ns", t);
 		best = RTE_MIN(best, t);
 		if (best < 60 * NS_PER_MS)
@@ -555,10 +547,10 @@ stall_body(struct lp *l)
 	 * chains are waiting in its ring. */
 	usleep(10 * 1000);
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(l->fx.dev, &s0), "");
-	t0 = now_ns();
+	t0 = avq_test_ns();
 	usleep(200 * 1000);
 	TEST_ASSERT_SUCCESS(rte_avq_dev_stats_get(l->fx.dev, &s1), "");
-	wall = now_ns() - t0;
+	wall = avq_test_ns() - t0;
 	TEST_ASSERT(s1.cpu_ns - s0.cpu_ns < wall / 10, "stalled thread used %"
 		    PRIu64 " ns of CPU in %" PRIu64 " ns",
 		    s1.cpu_ns - s0.cpu_ns, wall);

@@ -22,14 +22,6 @@
 #include "avq_test.h"
 #include "test_dp_driver.h"
 
-uint64_t
-dpd_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 void
 dpd_cfg_init(struct dpd_cfg *c, uint8_t mac5)
@@ -498,13 +490,13 @@ dpd_tx_reap(struct dpd *d, uint16_t q)
 int
 dpd_tx_wait(struct dpd *d, uint16_t q, unsigned int ms)
 {
-	uint64_t end = dpd_ms() + ms;
+	uint64_t end = avq_test_ms() + ms;
 
 	for (;;) {
 		dpd_tx_reap(d, q);
 		if (d->q[q].nfree == d->q[q].size)
 			return 0;
-		if (dpd_ms() > end)
+		if (avq_test_ms() > end)
 			return -ETIMEDOUT;
 		sched_yield();
 	}
@@ -537,7 +529,7 @@ static bool
 dpd_used_wait(struct dpd_q *qq, uint64_t end)
 {
 	while (dpd_used_idx(qq) == qq->used_seen) {
-		if (dpd_ms() > end)
+		if (avq_test_ms() > end)
 			return false;
 		sched_yield();
 	}
@@ -547,7 +539,7 @@ dpd_used_wait(struct dpd_q *qq, uint64_t end)
 bool
 dpd_rx_ready(struct dpd *d, uint16_t q, unsigned int ms)
 {
-	return dpd_used_wait(&d->q[q], dpd_ms() + ms);
+	return dpd_used_wait(&d->q[q], avq_test_ms() + ms);
 }
 
 int
@@ -555,7 +547,7 @@ dpd_rx(struct dpd *d, uint16_t q, void *buf, uint32_t cap,
        struct virtio_net_hdr_v1 *hdr, unsigned int ms)
 {
 	struct dpd_q *qq = &d->q[q];
-	uint64_t end = dpd_ms() + ms;
+	uint64_t end = avq_test_ms() + ms;
 	struct virtio_net_hdr_v1 h;
 	uint32_t id, len, total = 0, skip = DPD_HDR_LEN;
 	uint16_t nb = 1, k;
@@ -598,7 +590,7 @@ dpd_ctrl(struct dpd *d, uint8_t cls, uint8_t cmd, const void *data,
 	 uint32_t len)
 {
 	uint16_t q = d->ctrlq, ids[3], n = len != 0 ? 3 : 2;
-	uint64_t end = dpd_ms() + 2000;
+	uint64_t end = avq_test_ms() + 2000;
 	struct dpd_q *qq;
 	uint8_t *b, ack;
 	uint32_t id;
@@ -648,14 +640,14 @@ dpd_status(struct dpd *d)
 bool
 dpd_wait_status(struct dpd *d, uint8_t bits, unsigned int ms)
 {
-	uint64_t end = dpd_ms() + ms;
+	uint64_t end = avq_test_ms() + ms;
 	uint8_t st;
 
 	for (;;) {
 		st = dpd_status(d);
 		if (st != 0xff && (st & bits) == bits)
 			return true;
-		if (dpd_ms() > end)
+		if (avq_test_ms() > end)
 			return false;
 		usleep(1000);
 	}

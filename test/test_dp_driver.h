@@ -166,9 +166,6 @@ bool dpd_wait_status(struct dpd *d, uint8_t bits, unsigned int ms);
 void dpd_frame(uint8_t *f, uint32_t len, const uint8_t *dst,
 	       const uint8_t *src, uint32_t seed);
 
-/* Milliseconds since an arbitrary point. */
-uint64_t dpd_ms(void);
-
 /* ---- Test helpers (return TEST_SUCCESS / TEST_FAILED, say why) ---- */
 
 /* Send @p len bytes of @p f on transmit queue @p q and wait until used. */

@@ -68,10 +68,10 @@ perf_loop(struct dpd *a, struct dpd *b, unsigned int ms)
 {
 	struct dpd_q *tq = &a->q[1], *rq = &b->q[0];
 	uint16_t mask_t = tq->size - 1, mask_r = rq->size - 1, u, n, k;
-	uint64_t rx = 0, end = dpd_ms() + ms;
+	uint64_t rx = 0, end = avq_test_ms() + ms;
 	unsigned int iter = 0;
 
-	while ((++iter & 255) != 0 || dpd_ms() < end) {
+	while ((++iter & 255) != 0 || avq_test_ms() < end) {
 		/* Transmit: top the ring up, one publication per burst. */
 		tq->used_seen = used_idx(tq);
 		n = (uint16_t)(tq->size - (uint16_t)(tq->avail_idx -
@@ -132,9 +132,9 @@ perf_run(struct perf *p, bool two)
 
 	dpd_frame(p->f, 64, p->b.mac, p->a.mac, 1);
 	perf_tx_prepare(&p->a, p->f, 64);
-	t0 = dpd_ms();
+	t0 = avq_test_ms();
 	rx = perf_loop(&p->a, &p->b, PERF_MS);
-	dt = dpd_ms() - t0;
+	dt = avq_test_ms() - t0;
 	TEST_ASSERT(rx > 0, "no traffic");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_stats(two ? p->fx2.dev : p->fx.dev,
 						 p->b.id, 0, &s), "");

@@ -62,14 +62,6 @@ nt_load(void)
 	return 0;
 }
 
-static uint64_t
-nt_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* The driver and a management device sim0 (the device thread off this
  * lcore), and the mbuf pool. */
@@ -130,7 +122,7 @@ nt_start(uint16_t port, uint16_t queues, uint64_t rx_offloads)
 static int
 nt_link_wait(uint16_t port, bool up)
 {
-	uint64_t end = nt_ms() + NT_WAIT_MS;
+	uint64_t end = avq_test_ms() + NT_WAIT_MS;
 	struct rte_eth_link l;
 
 	do {
@@ -139,7 +131,7 @@ nt_link_wait(uint16_t port, bool up)
 		if ((l.link_status == RTE_ETH_LINK_UP) == up)
 			return TEST_SUCCESS;
 		rte_delay_us_sleep(10000);
-	} while (nt_ms() < end);
+	} while (avq_test_ms() < end);
 	TEST_ASSERT(false, "port %u: link not %s", port, up ? "up" : "down");
 	return TEST_FAILED;
 }
@@ -220,14 +212,14 @@ nt_send(uint16_t port, uint16_t q, const struct rte_ether_addr *dst,
 	struct rte_ether_addr src;
 	struct rte_mbuf *m;
 	unsigned int i;
-	uint64_t end = nt_ms() + NT_WAIT_MS;
+	uint64_t end = avq_test_ms() + NT_WAIT_MS;
 
 	rte_eth_macaddr_get(port, &src);
 	for (i = 0; i < n; i++) {
 		m = nt_frame(dst, &src, first + i, vlan, len);
 		TEST_ASSERT_NOT_NULL(m, "mbuf");
 		while (rte_eth_tx_burst(port, q, &m, 1) != 1) {
-			TEST_ASSERT(nt_ms() < end, "port %u: tx stuck", port);
+			TEST_ASSERT(avq_test_ms() < end, "port %u: tx stuck", port);
 			rte_delay_us_sleep(100);
 		}
 	}
@@ -242,7 +234,7 @@ nt_expect(uint16_t port, uint16_t queues, uint32_t first, unsigned int n,
 {
 	static uint8_t seen[4096];
 	struct rte_mbuf *m[32];
-	uint64_t end = nt_ms() + NT_WAIT_MS, quiet = 0;
+	uint64_t end = avq_test_ms() + NT_WAIT_MS, quiet = 0;
 	unsigned int got = 0, i, k;
 	uint32_t seed;
 	uint16_t q;
@@ -250,7 +242,7 @@ nt_expect(uint16_t port, uint16_t queues, uint32_t first, unsigned int n,
 
 	TEST_ASSERT(n <= sizeof(seen), "");
 	memset(seen, 0, sizeof(seen));
-	while (nt_ms() < end) {
+	while (avq_test_ms() < end) {
 		for (q = 0; q < queues; q++) {
 			k = rte_eth_rx_burst(port, q, m, RTE_DIM(m));
 			for (i = 0; i < k; i++) {
@@ -269,8 +261,8 @@ nt_expect(uint16_t port, uint16_t queues, uint32_t first, unsigned int n,
 		}
 		if (got == n) {
 			if (quiet == 0)
-				quiet = nt_ms() + 20;
-			if (nt_ms() > quiet)
+				quiet = avq_test_ms() + 20;
+			if (avq_test_ms() > quiet)
 				break;
 		}
 		rte_delay_us_sleep(100);
@@ -367,7 +359,7 @@ static int
 nt_refused(uint16_t a, uint16_t b, struct rte_avq_dev *model, uint64_t id,
 	   const struct rte_ether_addr *dst, uint32_t seed, uint16_t vlan)
 {
-	uint64_t before, now, end = nt_ms() + NT_WAIT_MS;
+	uint64_t before, now, end = avq_test_ms() + NT_WAIT_MS;
 
 	NT_RUN(nt_filtered(model, id, &before));
 	NT_RUN(nt_send(a, 0, dst, seed, 1, vlan, NT_LEN));
@@ -375,7 +367,7 @@ nt_refused(uint16_t a, uint16_t b, struct rte_avq_dev *model, uint64_t id,
 		NT_RUN(nt_filtered(model, id, &now));
 		if (now != before)
 			break;
-		TEST_ASSERT(nt_ms() < end, "port %u: seed %u neither delivered nor refused",
+		TEST_ASSERT(avq_test_ms() < end, "port %u: seed %u neither delivered nor refused",
 			    b, seed);
 		rte_delay_us_sleep(100);
 	}
@@ -649,9 +641,9 @@ test_net_avq_fault(void)
 					       sizeof(buf), false), -EFAULT, "");
 	/* Noticed by link_update (or the alarm): link down, one event. */
 	NT_RUN(nt_link_wait(p1, false));
-	end = nt_ms() + NT_WAIT_MS;
+	end = avq_test_ms() + NT_WAIT_MS;
 	while (__atomic_load_n(&nt_resets, __ATOMIC_RELAXED) == 0 &&
-	       nt_ms() < end)
+	       avq_test_ms() < end)
 		rte_delay_us_sleep(1000);
 	TEST_ASSERT_EQUAL(__atomic_load_n(&nt_resets, __ATOMIC_RELAXED), 1,
 			  "RTE_ETH_EVENT_INTR_RESET");

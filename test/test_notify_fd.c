@@ -31,14 +31,6 @@
 #define NF_ASLEEP_MS	20
 #define NF_IDLE		0xffffu
 
-static uint64_t
-nf_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* A managed net device at DRIVER_OK with queue 0 enabled. */
 static int
@@ -96,14 +88,14 @@ nf_ring(void *addr, uint16_t q)
 static int64_t
 nf_wait_consumed(const void *addr, uint64_t max_ms)
 {
-	uint64_t t0 = nf_now_ms();
+	uint64_t t0 = avq_test_ms();
 
 	while (nf_slot(addr) != NF_IDLE) {
-		if (nf_now_ms() - t0 > max_ms)
+		if (avq_test_ms() - t0 > max_ms)
 			return -1;
 		rte_delay_us_sleep(100);
 	}
-	return (int64_t)(nf_now_ms() - t0);
+	return (int64_t)(avq_test_ms() - t0);
 }
 
 static int
