@@ -65,7 +65,10 @@ def sanitizer_env(lib):
 
 class OutputReader:
     """Collects a child's stdout (self.proc, a pipe) into self.out; kill()
-    ends the child and removes its EAL runtime directory (self.prefix)."""
+    ends the child and removes its EAL runtime directory (self.prefix, if
+    not None)."""
+
+    prefix = None
 
     def kill(self):
         """Kill the process we started (by PID) if it still runs."""
@@ -76,11 +79,18 @@ class OutputReader:
             except subprocess.TimeoutExpired:
                 pass
         for f in (self.proc.stdin, self.proc.stdout):
+            if f is None:
+                continue
             try:
                 f.close()
             except OSError:
                 pass
-        shutil.rmtree(runtime_dir(self.prefix), ignore_errors=True)
+        if self.prefix is not None:
+            shutil.rmtree(runtime_dir(self.prefix), ignore_errors=True)
+
+    def _collect(self, text):
+        """Add a piece of output (a subclass may filter or echo it)."""
+        self.out += text
 
     def _read(self, deadline):
         """Collect output until @deadline or EOF; False at EOF."""
@@ -94,7 +104,7 @@ class OutputReader:
         data = os.read(fd, 65536)
         if not data:
             return False
-        self.out += data.decode(errors='replace')
+        self._collect(data.decode(errors='replace'))
         return True
 
 

@@ -38,7 +38,6 @@ installed: devtools/setup.sh --qemu installs it).
 import argparse
 import os
 import re
-import select
 import shutil
 import signal
 import subprocess
@@ -49,8 +48,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, '..', '..'))
 sys.path.insert(0, os.path.join(TOP, 'test', 'integration'))
-from common import (Failure, TestPmd, check, crash_lines,  # noqa: E402
-                    fwd_stats, port_stats, runtime_dir)
+from common import (Failure, OutputReader, TestPmd, check,  # noqa: E402
+                    crash_lines, fwd_stats, port_stats)
 
 QEMU = 'qemu-system-x86_64'
 GUEST_IP = '10.0.0.2/24'
@@ -71,7 +70,7 @@ def log(msg):
     print(msg, flush=True)
 
 
-class Host:
+class Host(OutputReader):
     """avq-vdpa with output to a file; stopped by SIGTERM to its PID."""
 
     def __init__(self, build, tmp, prefix):
@@ -118,14 +117,8 @@ class Host:
             raise Failure('host did not exit %d s after SIGTERM:\n%s'
                           % (T_STOP, self.output())) from None
 
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=T_STOP)
-        shutil.rmtree(runtime_dir(self.prefix), ignore_errors=True)
 
-
-class Guest:
+class Guest(OutputReader):
     """qemu-system-x86_64 with its serial console on a pipe."""
 
     def __init__(self, guest_dir, sock, count, verbose, cpus=None):
@@ -165,24 +158,12 @@ class Guest:
     def cmdline(self):
         return ' '.join(a if ' ' not in a else "'%s'" % a for a in self.argv)
 
-    def _read(self, deadline):
-        """Collect console output until @deadline or EOF; False at EOF."""
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return True
-        fd = self.proc.stdout.fileno()
-        ready, _, _ = select.select([fd], [], [], min(left, 0.5))
-        if not ready:
-            return True
-        data = os.read(fd, 65536)
-        if not data:
-            return False
-        text = data.decode(errors='replace').replace('\r', '')
+    def _collect(self, text):
+        text = text.replace('\r', '')
         if self.verbose:
             sys.stdout.write(text)
             sys.stdout.flush()
         self.out += text
-        return True
 
     def wait_for(self, pattern, timeout, what):
         """Wait for a console line matching @pattern; its match."""
@@ -221,18 +202,6 @@ class Guest:
         except subprocess.TimeoutExpired:
             raise Failure('guest did not power off within %d s\nconsole:\n%s'
                           % (timeout, self.tail())) from None
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            try:
-                self.proc.wait(timeout=T_STOP)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            self.proc.stdout.close()
-        except OSError:
-            pass
 
 
 def build_guest(guest_dir):
