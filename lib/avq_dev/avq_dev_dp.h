@@ -57,6 +57,8 @@
 #define AVQ_DP_MAX_PIECES	64u	/* host pieces recorded per chain */
 #define AVQ_DP_MAX_MRG		64u	/* chains one merged rx frame may use */
 #define AVQ_DP_HEAD		64u	/* frame bytes every decision reads */
+/* Receive buffer bytes fetched ahead of the copy into them. */
+#define AVQ_DP_RX_PREFETCH	2048u
 /* A transmitted chain holds at most a 64 KiB frame and its header. */
 #define AVQ_DP_TX_MAX		(65536u + AVQ_NET_HDR_LEN)
 #define AVQ_DP_BACKLOG		32u	/* frames a port holds for its driver */
@@ -311,6 +313,39 @@ avq_dvq_prefetch(const struct avq_dvq *dq, uint16_t k, bool chained)
 	 * that one is the line to fetch. */
 	if (chained && (avq_le16(d->flags) & AVQ_DESC_F_NEXT))
 		rte_prefetch0(&dq->desc[avq_le16(d->next) & dq->mask]);
+}
+
+/*
+ * Start fetching, for writing, the first @p len bytes of the buffer of the
+ * receive chain @p k entries after last_avail: a chain the driver already
+ * made available, whose descriptor was asked for one chain earlier
+ * (avq_dvq_prefetch()). A receive buffer was posted a whole ring ago and
+ * has usually left this core's L2 since: written without this, a large
+ * frame's copy waits for its destination line by line. The descriptor is
+ * read only to form addresses, and only a buffer of one descriptor inside
+ * the cached region is fetched: nothing outside the mappings is touched,
+ * and the walk that takes the chain reads and checks it again.
+ */
+static __rte_always_inline void
+avq_dvq_prefetch_wbuf(const struct avq_dvq *dq, uint16_t k, uint32_t len)
+{
+	uint16_t head = avq_le16(dq->avail->ring[(uint16_t)(dq->last_avail +
+							    k) & dq->mask]);
+	const struct avq_desc *d = &dq->desc[head & dq->mask];
+	uint32_t l = RTE_MIN(avq_le32(d->len), len);
+	uintptr_t a, end;
+	uint8_t *p;
+	uint64_t n;
+
+	if (l == 0)
+		return;
+	p = avq_xc_hit(&dq->xc, avq_le64(d->addr), l, AVQ_MMU_F_WRITE, &n);
+	if (p == NULL)
+		return;
+	end = (uintptr_t)p + n;
+	for (a = RTE_ALIGN_FLOOR((uintptr_t)p, RTE_CACHE_LINE_SIZE); a < end;
+	     a += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0_write((const void *)a);
 }
 
 /* Write a used element; published by avq_dvq_publish(). */

@@ -584,9 +584,17 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 		}
 		got += ch[nch].wr_rec;
 		nch++;
-		/* The next frame's buffer, while this one is written. */
+		/* A pipeline for the next chains, while this one is written:
+		 * the descriptor of the one after next, and the buffer of the
+		 * next (its descriptor was asked for one chain ago), for as
+		 * many bytes as this frame needs (frames of a burst tend to
+		 * be alike). */
+		if (nch + 1 < avail)
+			avq_dvq_prefetch(dq, nch + 1, false);
 		if (nch < avail)
-			avq_dvq_prefetch(dq, nch, false);
+			avq_dvq_prefetch_wbuf(dq, nch,
+					      (uint32_t)RTE_MIN(need,
+						(uint64_t)AVQ_DP_RX_PREFETCH));
 		if (got >= need)
 			break;
 		if (!n->mrg) {
