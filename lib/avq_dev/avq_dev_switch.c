@@ -656,23 +656,34 @@ static void
 dp_publish(struct avq_dp_dev *dp)
 {
 	struct avq_dvq *dq;
+	struct avq_msi *msi;
+	bool irq = false;
 	uint32_t i;
 
 	if (dp->ndirty == 0)
 		return;
-	for (i = 0; i < dp->ndirty; i++)
+	for (i = 0; i < dp->ndirty; i++) {
 		avq_dvq_publish(&dp->dirty[i].n->q[dp->dirty[i].q]);
+		irq |= dp->dirty[i].n->v->vq[dp->dirty[i].q].msi.enabled;
+	}
 	/* F3: orders the used->idx stores before the avail->flags loads;
 	 * pairs with the driver's full fence between clearing
-	 * VRING_AVAIL_F_NO_INTERRUPT and its look at used->idx. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	 * VRING_AVAIL_F_NO_INTERRUPT and its look at used->idx. Only a queue
+	 * whose vector is enabled can interrupt: when none can, neither the
+	 * fence nor the loads are needed (a polling driver's queues; the
+	 * fence would wait for every store still in flight, and the load of
+	 * avail->flags misses whenever the driver published avail->idx,
+	 * which shares its line). A vector the driver enables later comes
+	 * with its own look at the ring. */
+	if (irq)
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (i = 0; i < dp->ndirty; i++) {
 		dq = &dp->dirty[i].n->q[dp->dirty[i].q];
 		dq->dirty = false;
+		msi = &dp->dirty[i].n->v->vq[dp->dirty[i].q].msi;
 		/* At most one interrupt per queue per pass. */
-		if (avq_dvq_wants_irq(dq)) {
-			avq_msi_raise(dp->d,
-				      &dp->dirty[i].n->v->vq[dp->dirty[i].q].msi);
+		if (irq && msi->enabled && avq_dvq_wants_irq(dq)) {
+			avq_msi_raise(dp->d, msi);
 			dq->st.interrupts++;
 		}
 	}

@@ -22,7 +22,8 @@
  * run short.
  *
  * Doorbells: only when the device did not set VRING_USED_F_NO_NOTIFY
- * (virtio 1.2, 2.7.10), then the transport's wake.
+ * (virtio 1.2, 2.7.10), then the transport's wake. Interrupts: none; every
+ * ring is posted with VRING_AVAIL_F_NO_INTERRUPT.
  *
  * Nothing the device writes is trusted: a used id that was not posted, or
  * a length beyond the buffer, is counted as an error and skipped.
@@ -118,6 +119,9 @@ vring_clear(struct avq_vring *vr)
 	memset(vr->desc, 0, AVQ_DESC_AREA_SIZE(vr->size));
 	memset(vr->avail, 0, AVQ_AVAIL_AREA_SIZE(vr->size));
 	memset(vr->used, 0, AVQ_USED_AREA_SIZE(vr->size));
+	/* virtio 1.2, 2.7.7: a polling driver (no queue interrupts are
+	 * offered) asks for none. */
+	vr->avail->flags = avq_to_le16(AVQ_AVAIL_F_NO_INTERRUPT);
 	vr->avail_idx = 0;
 	vr->last_used = 0;
 	vr->nfree = 0;
