@@ -496,6 +496,12 @@ struct avq_dp_dev {
 	uint64_t learn_key;
 	int learn_port;
 	uint32_t learn_now;
+	/* The last destination looked up, valid for the pass it was looked
+	 * up in (pass, bumped by avq_dp_poll()); key ~0: none. */
+	uint64_t look_key;
+	int look_port;
+	uint32_t look_pass;
+	uint32_t pass;
 	struct avq_net_dp **ports;	/* net ports it owns */
 	uint32_t nports;
 	uint32_t cap;

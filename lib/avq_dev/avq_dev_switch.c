@@ -420,7 +420,8 @@ avq_dp_leave(struct rte_avq_dev *d, struct avq_net_dp *n)
 	pthread_mutex_lock(&sw_lock);
 	port_free(n->port);
 	pthread_mutex_unlock(&sw_lock);
-	dp->learn_port = -1;	/* its addresses were flushed */
+	dp->learn_port = -1;
+	dp->look_key = UINT64_MAX;	/* its addresses were flushed */
 	dp->ports[i] = dp->ports[--dp->nports];
 	dp->ports[i]->list_idx = i;
 	n->port = -1;
@@ -441,6 +442,7 @@ avq_dp_attach(struct rte_avq_dev *d)
 	dp->up_eth = -1;
 	dp->up_port = -1;
 	dp->learn_port = -1;
+	dp->look_key = UINT64_MAX;
 	pthread_mutex_lock(&sw_lock);
 	if (sw == NULL) {
 		sw = sw_alloc();
@@ -499,6 +501,7 @@ uplink_clear(struct avq_dp_dev *dp)
 	port_free(dp->up_port);
 	pthread_mutex_unlock(&sw_lock);
 	dp->learn_port = -1;
+	dp->look_key = UINT64_MAX;
 	AVQ_DEV_LOG(INFO, dp->d, "uplink port %d removed", dp->up_eth);
 	dp->up_port = -1;
 	dp->up_eth = -1;
@@ -893,13 +896,23 @@ avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f)
 		if (key != dp->learn_key || f->src_port != dp->learn_port ||
 		    dp->now != dp->learn_now) {
 			mac_learn(key, f->src_port, dp->now);
+			dp->look_key = UINT64_MAX;	/* may have moved */
 			dp->learn_key = key;
 			dp->learn_port = f->src_port;
 			dp->learn_now = dp->now;
 		}
 	}
 	if (!(f->dkey & 1)) {
-		to = mac_lookup(f->dkey, dp->now);
+		/* The frames of a burst mostly go to one address: it is
+		 * looked up once a pass (an answer another thread changes
+		 * meanwhile sends the rest of this pass's frames the old way,
+		 * as a relaxed lookup would a single one). */
+		if (f->dkey != dp->look_key || dp->look_pass != dp->pass) {
+			dp->look_port = mac_lookup(f->dkey, dp->now);
+			dp->look_key = f->dkey;
+			dp->look_pass = dp->pass;
+		}
+		to = dp->look_port;
 		if (to >= 0) {
 			/* Known: that port only, never back to the source. */
 			if (to != f->src_port)
@@ -1027,6 +1040,7 @@ avq_dp_poll(struct rte_avq_dev *d)
 	if (dp->nports == 0 && dp->up_port < 0)
 		return 0;
 	dp->now = sw_now();
+	dp->pass++;
 	for (i = 0; i < dp->nports; i++)
 		work += avq_net_poll(dp, dp->ports[i]);
 	if (dp->up_port >= 0)
