@@ -33,7 +33,9 @@
  * lookup is one line and a change one compare-and-swap. An entry is
  * refreshed at most once a second, ages out after about five minutes, and
  * is flushed when its port leaves (learning for a port happens only on its
- * owner thread, which is also the thread that makes it leave).
+ * owner thread, which is also the thread that makes it leave). A device
+ * thread looks a destination up once per pass (the frames of a burst
+ * mostly share it) and learns a source once a second.
  *
  * Packet buffers: mbufs of one mempool, created when the first port joins.
  * A device thread registers as an EAL thread (rte_thread_register()) to use
