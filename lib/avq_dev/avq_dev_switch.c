@@ -687,7 +687,7 @@ dp_publish(struct avq_dp_dev *dp)
 		dq->dirty = false;
 		msi = &dp->dirty[i].n->v->vq[dp->dirty[i].q].msi;
 		/* At most one interrupt per queue per pass. */
-		if (irq && msi->enabled && avq_dvq_wants_irq(dq)) {
+		if (msi->enabled && avq_dvq_wants_irq(dq)) {
 			avq_msi_raise(dp->d, msi);
 			dq->st.interrupts++;
 		}
