@@ -300,12 +300,21 @@ avq_dvq_walk_tx2(struct avq_dvq *dq, uint16_t k, struct avq_chain *ch)
  * loaded for an earlier entry): the driver wrote them on its own core.
  * Only addresses are formed; nothing read here is used.
  */
-static __rte_always_inline void
-avq_dvq_prefetch(const struct avq_dvq *dq, uint16_t k, bool chained)
+/* The head descriptor of avail entry last_avail + @p k, for a prefetch
+ * only: the index is masked, not checked (the walk checks it). */
+static __rte_always_inline const struct avq_desc *
+avq_dvq_hint_desc(const struct avq_dvq *dq, uint16_t k)
 {
 	uint16_t head = avq_le16(dq->avail->ring[(uint16_t)(dq->last_avail +
 							    k) & dq->mask]);
-	const struct avq_desc *d = &dq->desc[head & dq->mask];
+
+	return &dq->desc[head & dq->mask];
+}
+
+static __rte_always_inline void
+avq_dvq_prefetch(const struct avq_dvq *dq, uint16_t k, bool chained)
+{
+	const struct avq_desc *d = avq_dvq_hint_desc(dq, k);
 
 	rte_prefetch0(d);
 	/* @p chained (transmit): the head is usually a header descriptor
@@ -329,9 +338,7 @@ avq_dvq_prefetch(const struct avq_dvq *dq, uint16_t k, bool chained)
 static __rte_always_inline void
 avq_dvq_prefetch_wbuf(const struct avq_dvq *dq, uint16_t k, uint32_t len)
 {
-	uint16_t head = avq_le16(dq->avail->ring[(uint16_t)(dq->last_avail +
-							    k) & dq->mask]);
-	const struct avq_desc *d = &dq->desc[head & dq->mask];
+	const struct avq_desc *d = avq_dvq_hint_desc(dq, k);
 	uint32_t l = RTE_MIN(avq_le32(d->len), len);
 	uintptr_t a, end;
 	uint8_t *p;
