@@ -15,6 +15,8 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -129,7 +131,9 @@ cb_wait_doorbell(struct cb *c, uint64_t id,
 		 const struct rte_avq_dev_vdev_info *before,
 		 struct rte_avq_dev_vdev_info *after)
 {
-	unsigned int i;
+	uint64_t t0 = rte_get_timer_cycles();
+	const uint16_t *slot;
+	unsigned int i, q;
 
 	for (i = 0; i < CB_WAIT_MS; i++) {
 		(void)avq_fx_status(&c->fx, id);
@@ -138,6 +142,22 @@ cb_wait_doorbell(struct cb *c, uint64_t id,
 		if (cb_doorbells(after) != cb_doorbells(before))
 			return 0;
 		rte_delay_us_sleep(1000);
+	}
+	/* Say what the device and its notify area looked like: a timeout
+	 * seen once in CI could not be told apart from a slow machine. */
+	printf("  doorbell wait of device %" PRIu64 " timed out after %.0f ms"
+	       " (%u rounds): status 0x%02x, ignored %" PRIu64 "\n", id,
+	       (double)(rte_get_timer_cycles() - t0) * 1e3 /
+	       (double)rte_get_timer_hz(), i, after->status,
+	       after->notifies_ignored);
+	for (q = 0; q < after->num_queues && q < RTE_DIM(after->notifies); q++) {
+		slot = (const uint16_t *)(uintptr_t)(after->notify_area +
+				(uint64_t)q * (after->notify_area_size /
+					       after->num_queues));
+		printf("    queue %u: notifies %" PRIu64 " slot 0x%04x\n", q,
+		       after->notifies[q],
+		       rte_le_to_cpu_16(__atomic_load_n(slot,
+							 __ATOMIC_RELAXED)));
 	}
 	return -ETIMEDOUT;
 }
