@@ -178,6 +178,18 @@ def check_exchange(a, b, amac, bmac, where, count=200, app=None,
                     'slot %d: %s; conf-stats: %s' % (s, app.stats(s),
                                                      app.conf_stats(s))
                     for s in slots) + '; list: %s' % app.list()
+            if shutil.which('dpdk-telemetry.py') is not None:
+                # Status (NEEDS_RESET?) and enabled queues, read through
+                # the admin queue.
+                lst = app.list()
+                cmds = ['/avq/vdev/info,' + lst[s]['device'] for s in slots]
+                diag += ''.join('; %s' % v for v in
+                                telemetry(app.prefix, cmds).values())
+            # And the rings as the frontends see them: published or not,
+            # used or not, kicked how.
+            diag += ''.join('; %s %s' % (side, v.state())
+                            for side, fe in (('src', src), ('dst', dst))
+                            for v in fe.vrings)
             raise Failure('%s: %d of %d frames %s in %.1f s (missing %s)%s'
                           % (where, len(got), count, d,
                              time.monotonic() - t0,

@@ -28,6 +28,7 @@ thread: SLAVE_VRING_HOST_NOTIFIER_MSG brings an fd (SCM_RIGHTS) whose
 is the vring index (le16) stored at the page's start, not an eventfd
 write. Vring.kicks counts eventfd kicks, Vring.page_kicks page kicks.
 """
+import ctypes
 import mmap
 import os
 import select
@@ -176,6 +177,15 @@ class Memory:
         self.regions = []
 
 
+def store16(buf, off, val):
+    """Store the le16 @val at @off of the shared mapping @buf in ONE
+    16-bit store. struct.pack_into() is no good for a field the device
+    reads while we write it: it zero-fills the field first and then writes
+    it a byte at a time, so the device can see 0 (an avail->idx of 0 is
+    "more than a ring ahead": the device rightly faults the ring)."""
+    ctypes.c_uint16.__ctype_le__.from_buffer(buf, off).value = val
+
+
 class Vring:
     """A split virtqueue: rings at @ring_gpa (in one region), one buffer
     of BUF_LEN bytes per descriptor at the gpas of @bufs."""
@@ -195,8 +205,7 @@ class Vring:
         mm[self.off:self.off + (self.end - self.desc)] = \
             bytes(self.end - self.desc)
         # The frontend polls: no interrupts, please.
-        struct.pack_into('<H', mm, self.off + 16 * size,
-                         AVAIL_F_NO_INTERRUPT)
+        store16(mm, self.off + 16 * size, AVAIL_F_NO_INTERRUPT)
         self.avail_idx = 0
         self.used_idx = 0
         self.free = list(range(size))
@@ -209,6 +218,21 @@ class Vring:
 
     def uaddr(self, gpa):
         return self.region.uaddr + (gpa - self.region.gpa)
+
+    def state(self):
+        """Both sides' indices as this frontend sees them, for a failure
+        message: what it posted and published, what the device used, and
+        how it kicked."""
+        mm = self.region.mm
+        return ('vring %d: avail %d (ring %d, flags 0x%x) used %d (ring '
+                '%d, flags 0x%x) free %d kicks %d page_kicks %d%s' % (
+                    self.index, self.avail_idx,
+                    struct.unpack_from('<H', mm, self._o(self.avail) + 2)[0],
+                    struct.unpack_from('<H', mm, self._o(self.avail))[0],
+                    self.used_idx, self.used_ring_idx(),
+                    struct.unpack_from('<H', mm, self._o(self.used))[0],
+                    len(self.free), self.kicks, self.page_kicks,
+                    ' notifier' if self.notifier is not None else ''))
 
     def _o(self, gpa):
         return self.off + (gpa - self.desc)
@@ -226,7 +250,7 @@ class Vring:
         """Make the posted descriptors visible; kick unless the device
         polls (VRING_USED_F_NO_NOTIFY)."""
         mm = self.region.mm
-        struct.pack_into('<H', mm, self._o(self.avail) + 2, self.avail_idx)
+        store16(mm, self._o(self.avail) + 2, self.avail_idx)
         flags = struct.unpack_from('<H', mm, self._o(self.used))[0]
         if not flags & USED_F_NO_NOTIFY:
             self.kick()
@@ -236,7 +260,7 @@ class Vring:
         stored in the doorbell page), else the kickfd."""
         page = self.notifier
         if page is not None:
-            struct.pack_into('<H', page, 0, self.index)
+            store16(page, 0, self.index)
             self.page_kicks += 1
         elif self.eventfd_kicks:
             os.eventfd_write(self.kickfd, 1)
