@@ -131,7 +131,7 @@ cb_wait_doorbell(struct cb *c, uint64_t id,
 		 const struct rte_avq_dev_vdev_info *before,
 		 struct rte_avq_dev_vdev_info *after)
 {
-	uint64_t t0 = rte_get_timer_cycles();
+	uint64_t t0 = avq_test_ms();
 	const uint16_t *slot;
 	unsigned int i, q;
 
@@ -145,11 +145,9 @@ cb_wait_doorbell(struct cb *c, uint64_t id,
 	}
 	/* Say what the device and its notify area looked like: a timeout
 	 * seen once in CI could not be told apart from a slow machine. */
-	printf("  doorbell wait of device %" PRIu64 " timed out after %.0f ms"
-	       " (%u rounds): status 0x%02x, ignored %" PRIu64 "\n", id,
-	       (double)(rte_get_timer_cycles() - t0) * 1e3 /
-	       (double)rte_get_timer_hz(), i, after->status,
-	       after->notifies_ignored);
+	printf("  doorbell wait of device %" PRIu64 " timed out after %" PRIu64
+	       " ms (%u rounds): status 0x%02x, ignored %" PRIu64 "\n", id,
+	       avq_test_ms() - t0, i, after->status, after->notifies_ignored);
 	for (q = 0; q < after->num_queues && q < RTE_DIM(after->notifies); q++) {
 		slot = (const uint16_t *)(uintptr_t)(after->notify_area +
 				(uint64_t)q * (after->notify_area_size /
