@@ -5,8 +5,8 @@
 
 Prints each failed test with its build, its duration and the last lines of
 its output (CI keeps nothing else of a run: a flake must be diagnosable from
-this), then the closing line `N passed, N failed, N skipped` that CI reads. Exit status 1 if any failed
-or if no test ran at all.
+this), then the closing line `N passed, N failed, N skipped` that CI reads.
+Exit status 1 if any failed or if no test ran at all.
 """
 import json
 import sys

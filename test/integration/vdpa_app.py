@@ -174,14 +174,14 @@ def check_exchange(a, b, amac, bmac, where, count=200, app=None,
             if app is not None:
                 # Queue counters, set-up history and the device state
                 # (a fault shows as NEEDS_RESET, a stop in conf-stats).
+                lst = app.list()
                 diag = '; ' + '; '.join(
                     'slot %d: %s; conf-stats: %s' % (s, app.stats(s),
                                                      app.conf_stats(s))
-                    for s in slots) + '; list: %s' % app.list()
-            if shutil.which('dpdk-telemetry.py') is not None:
+                    for s in slots) + '; list: %s' % lst
+            if app is not None and shutil.which('dpdk-telemetry.py'):
                 # Status (NEEDS_RESET?) and enabled queues, read through
                 # the admin queue.
-                lst = app.list()
                 cmds = ['/avq/vdev/info,' + lst[s]['device'] for s in slots]
                 diag += ''.join('; %s' % v for v in
                                 telemetry(app.prefix, cmds).values())
