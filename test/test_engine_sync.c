@@ -124,6 +124,20 @@ sq_trace_last(struct sq_fx *f, struct rte_avq_dev_trace_entry *te)
 	return 0;
 }
 
+/* Until the device has executed a command traced after @p seq. */
+static bool
+sq_wait_traced(struct sq_fx *f, uint64_t seq)
+{
+	uint64_t end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+
+	while (avq_fx_trace_last(&f->fx) <= seq) {
+		if (rte_get_timer_cycles() > end)
+			return false;
+		usleep(100);
+	}
+	return true;
+}
+
 struct sq_done {
 	uint32_t count;
 	int status;
@@ -460,16 +474,24 @@ reset_body(struct sq_fx *f)
 	struct sq_exec_arg a;
 	rte_le64_t caps = 0;
 	pthread_t th, tu;
+	uint64_t seq0;
 
 	sq_cmd(&c, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_CAP, AVQ_CAP_GET, &caps,
 	       sizeof(caps));
 	/* No answer within the timeout (100 ms): -ETIMEDOUT, and the sync
 	 * queue is out of use (its buffers may still be written) ... */
 	TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(f->fx.dev, &flt), "");
+	seq0 = avq_fx_trace_last(&f->fx);
 	TEST_ASSERT_EQUAL(rte_avq_exec(f->e, &c, NULL, NULL), -ETIMEDOUT, "");
 	TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(f->fx.dev, NULL), "");
 	TEST_ASSERT_SUCCESS(rte_avq_engine_stats_get(f->e, &st), "");
 	TEST_ASSERT_EQUAL(st.timed_out, 1, "");
+	/* Unstalled, the device runs the timed-out command late. Wait for
+	 * it: posted before it ran, the next exec could run first and the
+	 * late one would be the last trace entry. */
+	TEST_ASSERT(sq_wait_traced(f, seq0), "the timed-out command never ran");
+	TEST_ASSERT_SUCCESS(sq_trace_last(f, &te), "");
+	TEST_ASSERT_EQUAL(te.aq, SQ_SYNC_AQ, "the late one, on the sync queue");
 	/* ... so execs take the ring queue ... */
 	TEST_ASSERT_SUCCESS(rte_avq_exec(f->e, &c, NULL, NULL), "");
 	TEST_ASSERT_SUCCESS(sq_trace_last(f, &te), "");
