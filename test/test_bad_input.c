@@ -219,7 +219,7 @@ map_req(uint64_t start, uint64_t end, uint64_t dma, uint32_t flags,
 static int
 bad_class_body(struct bctx *c)
 {
-	static const uint16_t classes[] = { 1, 8, 14, 63, 73, 200, 0xffff };
+	static const uint16_t classes[] = { 1, 8, 14, 63, AVQ_CLASS_EXT_LAST + 1, 200, 0xffff };
 	static const struct { uint16_t cls, cmd; bool vdev; } cmds[] = {
 		{ AVQ_CLASS_CAP, 1, false },
 		{ AVQ_CLASS_CAP, 0xffff, false },
@@ -259,7 +259,7 @@ bad_class_body(struct bctx *c)
 		ACK_IS(c, AVQ_ACK_UNSUPP, cmds[i].vdev ? c->id : 0,
 		       cmds[i].cls, cmds[i].cmd, out, 8, in, 8);
 	/* Extension classes exist only when CAP announces them. */
-	for (cls = AVQ_CLASS_EXT_FIRST; cls <= AVQ_CLASS_KICK; cls++) {
+	for (cls = AVQ_CLASS_EXT_FIRST; cls <= AVQ_CLASS_EXT_LAST; cls++) {
 		if (caps & RTE_BIT64(AVQ_CAP_F_EXT(cls)))
 			ACK_IS(c, AVQ_ACK_UNSUPP, 0, cls, 0xffff, out, 8,
 			       in, 8);
@@ -1159,6 +1159,7 @@ bad_garbage_isolation_body(struct bctx *c)
 		AVQ_CLASS_AQ_INFO, AVQ_CLASS_MMU_RESV, AVQ_CLASS_MMU_BATCH,
 		AVQ_CLASS_NET_CTRL, AVQ_CLASS_VQ_STATE, AVQ_CLASS_DIRTY_LOG,
 		AVQ_CLASS_VQ_STATS, AVQ_CLASS_EVENTQ, AVQ_CLASS_KICK,
+		AVQ_CLASS_MULTI,
 	};
 	uint8_t mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0b };
 	uint64_t seed = 0xa11ce5b0bull, a = c->id, b, r;

@@ -849,14 +849,14 @@ res_ext_cap(struct cr *c)
 	TEST_ASSERT(caps & (UINT64_C(1) << AVQ_CAP_F_EXT(AVQ_CLASS_MMU_RESV)),
 		    "");
 	/* An extension class that is not announced does not exist. */
-	for (cls = AVQ_CLASS_EXT_FIRST; cls <= AVQ_CLASS_KICK; cls++) {
+	for (cls = AVQ_CLASS_EXT_FIRST; cls <= AVQ_CLASS_EXT_LAST; cls++) {
 		if (caps & (UINT64_C(1) << AVQ_CAP_F_EXT(cls)))
 			continue;
 		TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, cls, 0, NULL, 0, NULL, 0),
 				  AVQ_ACK_UNSUPP, "class %u unannounced", cls);
 	}
 	/* Nor beyond the announced range, nor the unused RFC numbers. */
-	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, AVQ_CLASS_KICK + 1, 0, NULL, 0, NULL, 0),
+	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, AVQ_CLASS_EXT_LAST + 1, 0, NULL, 0, NULL, 0),
 			  AVQ_ACK_UNSUPP, "");
 	TEST_ASSERT_EQUAL(avq_fx_ack(&c->fx, 0, 1, 0, NULL, 0, NULL, 0), AVQ_ACK_UNSUPP,
 			  "RFC class 1 is unused");

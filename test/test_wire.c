@@ -70,7 +70,7 @@ test_wire_numbers(void)
 	/* Extensions: class >= 64, each announced by its own CAP bit, none
 	 * colliding with the RFC's CAP_VDEV bit. */
 	TEST_ASSERT_EQUAL(AVQ_CAP_F_EXT(AVQ_CLASS_AQ_INFO), 32, "");
-	TEST_ASSERT(AVQ_CAP_F_EXT(AVQ_CLASS_KICK) <= 63, "");
+	TEST_ASSERT(AVQ_CAP_F_EXT(AVQ_CLASS_EXT_LAST) <= 63, "");
 	TEST_ASSERT_NOT_EQUAL(AVQ_CAP_F_EXT(AVQ_CLASS_AQ_INFO), AVQ_CAP_F_VDEV, "");
 	return TEST_SUCCESS;
 }

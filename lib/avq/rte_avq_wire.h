@@ -199,6 +199,24 @@ enum avq_ack {
 /** Kick a managed device's virtqueue through the AQ. */
 #define AVQ_CLASS_KICK			72
 
+/**
+ * Several commands for one managed device in one chain, executed in list
+ * order, each with its own ack and in-data (the engine's packed batches).
+ * Out-data: avq_multi_hdr, then per command an avq_multi_cmd and its
+ * out-data padded to 8 bytes. In-data: per command an avq_multi_reply and
+ * room for @c in_cap bytes, padded to 8, at offsets the driver computes
+ * from the list alone. The whole list is checked before any command runs;
+ * a malformed one is INVAL and runs nothing. A sub-command of this class
+ * is INVAL (no nesting).
+ */
+#define AVQ_CLASS_MULTI			73
+#define  AVQ_MULTI_EXEC			0	/**< avq_multi_hdr + list -> replies */
+
+/** Last extension class defined. */
+#define AVQ_CLASS_EXT_LAST		AVQ_CLASS_MULTI
+/** Most commands one MULTI_EXEC carries. */
+#define AVQ_MULTI_MAX			64
+
 /* ------------------------------------------------------------------ */
 /* Command payloads                                                    */
 /* ------------------------------------------------------------------ */
@@ -435,6 +453,31 @@ struct avq_mmu_resv_hdr {
 	rte_le32_t reserved;
 } __rte_packed;
 
+/** MULTI_EXEC head: @c count (1..AVQ_MULTI_MAX) commands follow. */
+struct avq_multi_hdr {
+	rte_le16_t count;
+	rte_le16_t reserved[3];
+} __rte_packed;
+
+/** One command of a MULTI_EXEC list; @c out_len bytes follow (padded to 8). */
+struct avq_multi_cmd {
+	rte_le16_t class_id;
+	rte_le16_t command;
+	rte_le32_t out_len;
+	rte_le32_t in_cap;	/**< in-data room after its avq_multi_reply */
+	rte_le32_t reserved;
+} __rte_packed;
+
+/** One command's answer in MULTI_EXEC in-data; in-data follows. */
+struct avq_multi_reply {
+	uint8_t ack;
+	uint8_t reserved[3];
+	rte_le32_t in_len;
+} __rte_packed;
+
+/** Bytes a MULTI_EXEC list entry, or reply, takes with its data. */
+#define AVQ_MULTI_ALIGN(n)		(((n) + 7u) & ~7u)
+
 /** MMU_BATCH head: @c count entries follow, all in @c asid. */
 struct avq_mmu_batch_hdr {
 	rte_le64_t asid;
@@ -580,7 +623,10 @@ avq_wire_size_checks(void)
 	RTE_BUILD_BUG_ON(sizeof(struct avq_avail) != 4);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_used_elem) != 8);
 	RTE_BUILD_BUG_ON(sizeof(struct avq_used) != 4);
-	RTE_BUILD_BUG_ON(AVQ_CAP_F_EXT(AVQ_CLASS_KICK) > 63);
+	RTE_BUILD_BUG_ON(sizeof(struct avq_multi_hdr) != 8);
+	RTE_BUILD_BUG_ON(sizeof(struct avq_multi_cmd) != 16);
+	RTE_BUILD_BUG_ON(sizeof(struct avq_multi_reply) != 8);
+	RTE_BUILD_BUG_ON(AVQ_CAP_F_EXT(AVQ_CLASS_EXT_LAST) > 63);
 }
 
 /* ------------------------------------------------------------------ */
@@ -648,6 +694,7 @@ avq_class_str(unsigned int cls)
 	case AVQ_CLASS_VQ_STATS: return "VQ_STATS";
 	case AVQ_CLASS_EVENTQ: return "EVENTQ";
 	case AVQ_CLASS_KICK: return "KICK";
+	case AVQ_CLASS_MULTI: return "MULTI";
 	default: return "?";
 	}
 }
@@ -693,6 +740,8 @@ avq_cmd_str(unsigned int cls, unsigned int cmd)
 		return cmd < RTE_DIM(net_ctrl) ? net_ctrl[cmd] : "?";
 	case AVQ_CLASS_VQ_STATE:
 		return cmd < RTE_DIM(vq_state) ? vq_state[cmd] : "?";
+	case AVQ_CLASS_MULTI:
+		return cmd == 0 ? "EXEC" : "?";
 	default:
 		return "?";
 	}

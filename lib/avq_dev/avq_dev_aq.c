@@ -268,8 +268,8 @@ rte_avq_dev_trace_read(struct rte_avq_dev *d, uint64_t after,
 
 /* ---- Device thread: one chain ---- */
 
-static void
-aq_trace(struct rte_avq_dev *d, struct rte_avq_dev_trace_entry *te)
+void
+avq_aq_trace(struct rte_avq_dev *d, struct rte_avq_dev_trace_entry *te)
 {
 	te->seq = ++d->trace.seq;
 	d->trace.e[(te->seq - 1) % RTE_AVQ_DEV_TRACE_LEN] = *te;
@@ -409,7 +409,7 @@ aq_exec_chain(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 		d->stats.chains_malformed++;
 		te.malformed = 1;
 		te.ack = d->params.strict ? AVQ_ACK_ERR : AVQ_ACK_INVAL;
-		aq_trace(d, &te);
+		avq_aq_trace(d, &te);
 		AVQ_DEV_LOG(DEBUG, d, "AQ %u: chain %u malformed, no ack written",
 			    aqn, head);
 		return 0;
@@ -444,7 +444,7 @@ aq_exec_chain(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 	te.ack = ack;
 	aq_scatter(s, ch.nseg, 0, &ack, 1);
 	aq_scatter(s, ch.nseg, 1, s->in, te.in_len);
-	aq_trace(d, &te);
+	avq_aq_trace(d, &te);
 	return 1 + te.in_len;
 }
 
@@ -552,7 +552,7 @@ aq_exec_simple(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 	if (in_len > 0)
 		rte_memcpy(wva + 1, s->in, in_len);
 
-	/* The trace entry, written in place (aq_trace()). */
+	/* The trace entry, written in place (avq_aq_trace()). */
 	te = &d->trace.e[d->trace.seq % RTE_AVQ_DEV_TRACE_LEN];
 	te->seq = ++d->trace.seq;
 	te->device_id = c.device_id;

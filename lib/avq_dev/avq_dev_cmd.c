@@ -101,6 +101,8 @@ ext_offered(const struct rte_avq_dev *d, uint16_t class_id)
 		return d->params.mmu_batch;
 	case AVQ_CLASS_NET_CTRL:
 		return d->params.net_ctrl;
+	case AVQ_CLASS_MULTI:
+		return d->params.multi;
 	case AVQ_CLASS_VQ_STATE:
 	case AVQ_CLASS_VQ_STATS:
 		return true;	/* avq_dev_vqx.c */
@@ -574,6 +576,8 @@ cmd_vq_notify_get(struct avq_cmd_ctx *c)
 #define ROW(cls, cmd, tgt, omin, omax, imin, fn)			\
 	{ cls, cmd, tgt, omin, omax, imin, fn, #cls "/" #cmd }
 
+static uint8_t cmd_multi_exec(struct avq_cmd_ctx *c);
+
 static const struct avq_cmd_desc cmd_table[] = {
 	ROW(AVQ_CLASS_CAP, AVQ_CAP_GET, MGMT, 0, 0, 8, cmd_cap_get),
 	ROW(AVQ_CLASS_VDEV, AVQ_VDEV_CREATE, MGMT,
@@ -674,11 +678,110 @@ static const struct avq_cmd_desc cmd_table[] = {
 	    avq_cmd_vq_stats_get),
 	ROW(AVQ_CLASS_VQ_STATS, AVQ_VQ_STATS_RESET, VDEV, sizeof(struct avq_vq),
 	    sizeof(struct avq_vq), 0, avq_cmd_vq_stats_reset),
+	/* CAP bit AVQ_CAP_F_EXT(73) when params.multi; the handler checks
+	 * the list (cmd_multi_exec()). */
+	ROW(AVQ_CLASS_MULTI, AVQ_MULTI_EXEC, VDEV, sizeof(struct avq_multi_hdr),
+	    ANY, 0, cmd_multi_exec),
 };
+
+/* ---- MULTI_EXEC: a list of commands for one managed device ---- */
+
+/*
+ * Check the whole list first (a malformed one runs nothing), then run
+ * each command through avq_cmd_dispatch() as if it had come alone: its
+ * own ack, in-data, statistics and trace entry. The handlers read our
+ * copy of the out-data (the chain's, already copied) and write into the
+ * reply area, whose offsets follow from the list alone.
+ */
+static uint8_t
+cmd_multi_exec(struct avq_cmd_ctx *c)
+{
+	struct rte_avq_dev *d = c->dev;
+	const struct avq_multi_hdr *h = (const void *)c->out;
+	struct rte_avq_dev_trace_entry te;
+	const struct avq_multi_cmd *mc;
+	struct avq_multi_reply *rp;
+	struct avq_cmd_ctx sub;
+	uint32_t count, i, off, roff, olen, icap;
+	uint8_t ack;
+
+	count = avq_le16(h->count);
+	if (count == 0 || count > AVQ_MULTI_MAX)
+		return AVQ_ACK_INVAL;
+	/* Pass 1: every entry inside the out-data, every reply inside the
+	 * in-data room, no nesting. 64-bit sums: no length can wrap. */
+	off = sizeof(*h);
+	roff = 0;
+	for (i = 0; i < count; i++) {
+		if ((uint64_t)off + sizeof(*mc) > c->out_len)
+			return AVQ_ACK_INVAL;
+		mc = (const void *)(c->out + off);
+		olen = avq_le32(mc->out_len);
+		icap = avq_le32(mc->in_cap);
+		if (avq_le16(mc->class_id) == AVQ_CLASS_MULTI ||
+		    (uint64_t)off + sizeof(*mc) + olen > c->out_len ||
+		    (uint64_t)roff + sizeof(*rp) + icap > c->in_cap)
+			return AVQ_ACK_INVAL;
+		off += sizeof(*mc) + AVQ_MULTI_ALIGN(olen);
+		roff += sizeof(*rp) + AVQ_MULTI_ALIGN(icap);
+		/* The padding may be cut at the end of either area. */
+		off = RTE_MIN(off, c->out_len);
+		roff = RTE_MIN(roff, c->in_cap);
+	}
+	if (off != c->out_len)
+		return AVQ_ACK_INVAL;	/* bytes after the last entry */
+	/* Pass 2: run them in order. */
+	off = sizeof(*h);
+	roff = 0;
+	for (i = 0; i < count; i++) {
+		mc = (const void *)(c->out + off);
+		olen = avq_le32(mc->out_len);
+		icap = avq_le32(mc->in_cap);
+		rp = (void *)(c->in + roff);
+		memset(&sub, 0, sizeof(sub));
+		sub.dev = d;
+		sub.aq = c->aq;
+		sub.device_id = c->device_id;
+		sub.class_id = avq_le16(mc->class_id);
+		sub.command = avq_le16(mc->command);
+		sub.out = c->out + off + sizeof(*mc);
+		sub.out_len = olen;
+		sub.in = c->in + roff + sizeof(*rp);
+		sub.in_cap = icap;
+		d->stats.commands++;
+		if (!(d->fault.active &&
+		      avq_fault_fail(d, sub.class_id, sub.command, &ack)))
+			ack = avq_cmd_dispatch(&sub);
+		if (ack != AVQ_ACK_OK)
+			sub.in_len = 0;	/* a failed command returns no in-data */
+		sub.in_len = RTE_MIN(sub.in_len, icap);
+		if (ack != AVQ_ACK_OK && d->params.strict)
+			ack = AVQ_ACK_ERR;
+		if (ack != AVQ_ACK_OK)
+			d->stats.commands_failed++;
+		memset(rp, 0, sizeof(*rp));
+		rp->ack = ack;
+		rp->in_len = avq_to_le32(sub.in_len);
+		memset(&te, 0, sizeof(te));
+		te.device_id = sub.device_id;
+		te.out_len = olen;
+		te.in_len = sub.in_len;
+		te.aq = c->aq;
+		te.class_id = sub.class_id;
+		te.command = sub.command;
+		te.ack = ack;
+		avq_aq_trace(d, &te);
+		off += sizeof(*mc) + AVQ_MULTI_ALIGN(olen);
+		roff += sizeof(*rp) + AVQ_MULTI_ALIGN(icap);
+		roff = RTE_MIN(roff, c->in_cap);
+	}
+	c->in_len = roff;
+	return AVQ_ACK_OK;
+}
 
 /* Direct index into cmd_table by (class, command), built once from the
  * table: the lookup runs for every command. 0 means "none", else row + 1. */
-#define CMD_INDEX_CLASSES	(AVQ_CLASS_KICK + 1)
+#define CMD_INDEX_CLASSES	(AVQ_CLASS_EXT_LAST + 1)
 #define CMD_INDEX_COMMANDS	8
 static uint8_t cmd_index[CMD_INDEX_CLASSES][CMD_INDEX_COMMANDS];
 

@@ -79,6 +79,7 @@ rte_avq_dev_params_init(struct rte_avq_dev_params *p)
 	p->regcap = false;
 	p->pasid = true;
 	p->mmu_batch = true;
+	p->multi = true;
 	p->net_ctrl = true;
 	p->idle = RTE_AVQ_DEV_IDLE_ADAPTIVE;
 	p->poll_us = 200;

@@ -384,6 +384,9 @@ struct avq_aq_scratch {
 	struct avq_aq_seg *wseg;	/* params.max_aq_size entries */
 };
 
+/* avq_dev_aq.c: record an executed command in the trace (sets te->seq). */
+void avq_aq_trace(struct rte_avq_dev *d, struct rte_avq_dev_trace_entry *te);
+
 /* avq_dev_aq.c: write one used element of @p aq and publish used->idx. */
 void avq_aq_used_put(struct rte_avq_dev *d, uint16_t aq, uint16_t id,
 		     uint32_t len);

@@ -65,6 +65,7 @@ struct rte_avq_dev_params {
 	bool regcap;			/**< present seed 003's register capability */
 	bool pasid;			/**< present the PASID capability, default true */
 	bool mmu_batch;			/**< offer the MMU_BATCH extension, default true */
+	bool multi;			/**< offer the MULTI extension, default true */
 	bool net_ctrl;			/**< offer the NET_CTRL extension (class 67,
 					 * seed 001), default true */
 	enum rte_avq_dev_idle idle;	/**< idle strategy */

@@ -55,6 +55,7 @@ struct avq_sim_args {
 	uint32_t max_vdevs;
 	bool strict;
 	bool mmu_batch;
+	bool multi;
 	bool net_ctrl;
 	uint64_t features;		/* 0: the model's default set */
 	enum rte_avq_dev_idle idle;

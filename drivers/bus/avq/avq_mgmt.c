@@ -246,6 +246,7 @@ model_create(struct rte_avq_mgmt *m)
 	p.max_vdevs = a->max_vdevs;
 	p.strict = a->strict;
 	p.mmu_batch = a->mmu_batch;
+	p.multi = a->multi;
 	p.net_ctrl = a->net_ctrl;
 	p.net_features = a->features;
 	p.idle = a->idle;

@@ -326,6 +326,7 @@ static const struct key_desc avq_keys[] = {
 	KEY_NUM("max_vdevs", max_vdevs, 1, AVQ_SIM_MAX_VDEVS),
 	KEY_BOOL("strict", strict),
 	KEY_BOOL("mmu_batch", mmu_batch),
+	KEY_BOOL("multi", multi),
 	KEY_BOOL("net_ctrl", net_ctrl),
 	KEY_FN("features", key_features),
 	KEY_FN("idle", key_idle),
@@ -384,6 +385,7 @@ args_defaults(struct avq_sim_args *a)
 	a->aq_size = 256;
 	a->max_vdevs = 64;
 	a->mmu_batch = true;
+	a->multi = true;
 	a->net_ctrl = true;
 	a->idle = RTE_AVQ_DEV_IDLE_ADAPTIVE;
 	a->cpu = -1;
