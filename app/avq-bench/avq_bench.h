@@ -77,6 +77,8 @@ struct bench_env {
 extern const struct bench_opts *bench_opt;
 extern unsigned int bench_worker_lcore;	/**< the second lcore */
 extern unsigned int bench_errors;	/**< commands that failed */
+/** The (b) rows run on an engine with conf.batch_pack (MULTI_EXEC). */
+extern bool bench_packed;
 const char *bench_idle_str(enum rte_avq_dev_idle idle);
 /** Whether section @p sec ('r' = the ref rows, 'a'..'e') is to run. */
 bool bench_want(char sec);

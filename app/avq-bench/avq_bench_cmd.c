@@ -28,6 +28,8 @@
 
 #include "avq_bench.h"
 
+bool bench_packed;
+
 /* Round trips before any row is timed: first-touch of rings and caches. */
 #define WARMUP		1000
 #define POLL_BUDGET	256
@@ -429,9 +431,10 @@ bench_pipeline(struct bench_env *env, uint64_t *lat)
 			break;
 		t0 = bench_tsc() - t0;
 		rte_avq_dev_stats_get(env->dev, &d1);
-		snprintf(key, sizeof(key), "b.pipe.batch%u", ks[ki]);
-		snprintf(name, sizeof(name), "async pipelined, batches of %u",
-			 ks[ki]);
+		snprintf(key, sizeof(key), "b.%s.batch%u",
+			 bench_packed ? "ppipe" : "pipe", ks[ki]);
+		snprintf(name, sizeof(name), "async %spipelined, batches of %u",
+			 bench_packed ? "packed, " : "", ks[ki]);
 		r = bench_row_add("b", key, name);
 		rate_row(r, n, t0);
 		bench_percentiles(lat, n, r);
@@ -515,8 +518,10 @@ bench_async(struct bench_env *env)
 		rte_avq_dev_stats_get(env->dev, &d1);
 		c.bt = NULL;
 		bench_percentiles(bt, c.nbt, &br);
-		snprintf(key, sizeof(key), "b.async.batch%u", bs);
-		snprintf(name, sizeof(name), "async, batches of %u", bs);
+		snprintf(key, sizeof(key), "b.%s.batch%u",
+			 bench_packed ? "packed" : "async", bs);
+		snprintf(name, sizeof(name), "async%s, batches of %u",
+			 bench_packed ? " packed" : "", bs);
 		r = bench_row_add("b", key, name);
 		rate_row(r, n, t0);
 		bench_percentiles(lat, n, r);

@@ -510,6 +510,41 @@ ae_cpu_prefetchw(void)
 #endif
 }
 
+/*
+ * conf.batch_pack: ask the device (CAP_GET) whether it offers MULTI_EXEC
+ * and set the packs up if it does. A device without it is no error: the
+ * batches post one chain per command.
+ */
+static int
+ae_pack_probe(struct rte_avq_engine *e)
+{
+	struct rte_avq_cmd c;
+	rte_le64_t caps = 0;
+	uint32_t inl = 0;
+	uint8_t ack = 0;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.device_id = AVQ_MGMT_DEVICE_ID;
+	c.class_id = AVQ_CLASS_CAP;
+	c.command = AVQ_CAP_GET;
+	c.in = &caps;
+	c.in_len = sizeof(caps);
+	ret = rte_avq_exec(e, &c, &ack, &inl);
+	if (ret < 0) {
+		AVQ_LOG(ERR, "%s engine: CAP_GET for batch_pack failed: %s",
+			e->name, strerror(-ret));
+		return ret;
+	}
+	if (ack != AVQ_ACK_OK || inl < sizeof(caps) ||
+	    !(avq_le64(caps) & RTE_BIT64(AVQ_CAP_F_EXT(AVQ_CLASS_MULTI)))) {
+		AVQ_LOG(INFO, "%s engine: the device does not offer MULTI_EXEC: batches are not packed",
+			e->name);
+		return 0;
+	}
+	return avq_engine_pack_init(e);
+}
+
 struct rte_avq_engine *
 rte_avq_engine_create(const struct rte_avq_engine_conf *conf)
 {
@@ -582,9 +617,18 @@ rte_avq_engine_create(const struct rte_avq_engine_conf *conf)
 		if (ret < 0)
 			goto fail_queues;
 	}
-	AVQ_LOG(DEBUG, "%s engine: %u admin queues of %u entries, buffers %u/%u%s",
+	if (conf->batch_pack != 0) {
+		ret = ae_pack_probe(e);
+		if (ret < 0) {
+			rte_avq_engine_destroy(e);
+			rte_errno = -ret;
+			return NULL;
+		}
+	}
+	AVQ_LOG(DEBUG, "%s engine: %u admin queues of %u entries, buffers %u/%u%s%s",
 		e->name, nq, size, e->max_out, e->max_in,
-		e->sq != NULL ? ", a sync queue" : "");
+		e->sq != NULL ? ", a sync queue" : "",
+		e->packs != NULL ? ", packed batches" : "");
 	return e;
 
 fail_queues:
@@ -647,6 +691,7 @@ rte_avq_engine_destroy(struct rte_avq_engine *e)
 	avq_engine_sq_free(e);
 	for (i = 0; i < e->nq; i++)
 		ae_queue_free(&e->q[i]);
+	avq_engine_pack_free(e);
 	rte_free(e->st);
 	rte_free(e->q);
 	rte_free(e->req_next);

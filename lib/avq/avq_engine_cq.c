@@ -154,6 +154,28 @@ ae_latency(struct ae_stats *st, bool shared, uint64_t sum, uint64_t max_ns)
 		;
 }
 
+void
+avq_engine_count_more(struct rte_avq_engine *e, uint32_t extra, int status,
+		      uint32_t nfail, uint64_t lat_ns)
+{
+	struct ae_stats *st;
+	bool sh;
+
+	if (extra == 0 && nfail == 0)
+		return;
+	st = ae_st(e, &sh);
+	AE_STAT_ADD_ST(st, sh, delivered, extra);
+	if (status == 0) {
+		AE_STAT_ADD_ST(st, sh, completed, extra);
+		AE_STAT_ADD_ST(st, sh, failed, nfail);
+		ae_latency(st, sh, lat_ns * extra, lat_ns);
+	} else if (status == -ETIMEDOUT) {
+		AE_STAT_ADD_ST(st, sh, timed_out, extra);
+	} else if (status == -ECANCELED) {
+		AE_STAT_ADD_ST(st, sh, canceled, extra);
+	}
+}
+
 /* What a completed request's reply says: status, ack, in-data copied. */
 static int
 ae_reply(struct ae_queue *q, const struct ae_cell *c, uint32_t s,

@@ -90,6 +90,8 @@ struct ae_stats {
 	uint32_t pad;
 	uint64_t batches;
 	uint64_t batched;
+	uint64_t packs;
+	uint64_t packed;
 	uint64_t submitted;
 	uint64_t delivered;
 	uint64_t completed;
@@ -191,6 +193,33 @@ struct ae_sq {
 #define AE_RUNNING		0u
 #define AE_RESETTING		1u
 
+/* Packed batches (conf.batch_pack, avq_engine_pack.c). */
+#define AE_NPACKS		256	/* packs in flight or open, engine-wide */
+#define AE_PACK_MAX		32	/* commands per pack */
+#define AE_PACK_BYTES		2048u	/* out-data and in-data room per pack */
+
+struct ae_pack_ent {
+	rte_avq_cb_t cb;
+	void *arg;
+	void *in;
+	uint32_t in_cap;
+	uint32_t roff;		/* its avq_multi_reply in the pack's in-data */
+};
+
+struct ae_pack {
+	uint32_t idx;		/* in the pool */
+	uint32_t n;
+	uint32_t flags;		/* RTE_AVQ_F_* its commands were added with */
+	uint32_t out_len;	/* list bytes so far, avq_multi_hdr included */
+	uint32_t in_len;	/* reply bytes so far */
+	uint64_t device_id;
+	uint64_t t0;		/* timer cycles of its batch's begin */
+	struct rte_avq_engine *e;
+	uint8_t *out;		/* e->pack_out bytes */
+	uint8_t *in;		/* e->pack_in bytes */
+	struct ae_pack_ent ent[AE_PACK_MAX];
+};
+
 struct rte_avq_engine {
 	const struct rte_avq_transport *t;
 	const char *name;
@@ -214,6 +243,14 @@ struct rte_avq_engine {
 	struct ae_stats *st;	/* AE_NLCORE, each cache aligned */
 	struct ae_sq *sq;	/* NULL without conf.sync_queue */
 	bool prefetchw;		/* the CPU has PREFETCHW */
+
+	/* Packs (NULL unless conf.batch_pack and the device offers MULTI). */
+	struct ae_pack *packs;
+	uint32_t *pack_next;
+	uint8_t *pack_mem;
+	uint32_t pack_out;	/* out-data room per pack */
+	uint32_t pack_in;	/* in-data room per pack */
+	uint64_t pack_head __rte_cache_aligned;	/* tag << 32 | index */
 };
 
 /* Request handle states. */
@@ -351,6 +388,19 @@ int avq_engine_wait_room(struct rte_avq_engine *e, struct ae_queue *q);
 /* Release the held entry at the head of @p q if the sync queue let it go,
  * publish it and ring the doorbell. @return true if one was released. */
 bool avq_engine_release_held(struct ae_queue *q);
+
+/* Packed batches (avq_engine_pack.c). */
+int avq_engine_pack_init(struct rte_avq_engine *e);
+void avq_engine_pack_free(struct rte_avq_engine *e);
+/* Add @p cmd to batch @p b: into its device's pack, or posted alone. */
+int avq_engine_pack_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
+			rte_avq_cb_t cb, void *arg, unsigned int flags);
+/* Post every pack batch @p b holds open. @return 0 or the first error. */
+int avq_engine_pack_flush_all(struct rte_avq_batch *b);
+/* Count @p extra more deliveries with @p status (@p nfail of them with a
+ * non-zero ack), @p lat_ns each: a pack's commands after its chain. */
+void avq_engine_count_more(struct rte_avq_engine *e, uint32_t extra,
+			   int status, uint32_t nfail, uint64_t lat_ns);
 
 /* Threads inside the engine (reset waits for them). */
 bool avq_engine_enter(struct rte_avq_engine *e);

@@ -206,6 +206,7 @@ rte_avq_batch_begin(struct rte_avq_engine *e, struct rte_avq_batch *b)
 	b->st_shared = 0;
 	memset(b->ncache, 0, sizeof(b->ncache));
 	memset(b->unpub, 0, sizeof(b->unpub));
+	memset(b->pack, 0, sizeof(b->pack));
 	if (e == NULL)
 		return;
 	/* Looked up once: every add counts on this thread's line. */
@@ -232,7 +233,9 @@ rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 	if (ret == 0 && !b->entered)
 		ret = -ECANCELED;
 	if (ret == 0)
-		ret = avq_engine_submit(b->e, cmd, cb, arg, flags, b);
+		ret = b->e->packs != NULL ?
+			avq_engine_pack_add(b, cmd, cb, arg, flags) :
+			avq_engine_submit(b->e, cmd, cb, arg, flags, b);
 	if (ret < 0) {
 		if (b->error == 0)
 			b->error = ret;
@@ -246,10 +249,15 @@ int
 rte_avq_batch_end(struct rte_avq_batch *b)
 {
 	uint16_t qi;
+	int ret;
 
 	if (b == NULL || b->e == NULL)
 		return -EINVAL;
 	if (b->entered) {
+		/* Packs first: their chains go out with the rest. */
+		ret = avq_engine_pack_flush_all(b);
+		if (ret < 0 && b->error == 0)
+			b->error = ret;
 		for (qi = 0; qi < b->e->nq; qi++)
 			if (b->pinned & (1u << qi))
 				avq_engine_batch_flush(b, qi);
@@ -309,6 +317,8 @@ rte_avq_engine_stats_get(const struct rte_avq_engine *e,
 			s->lat_ns_max = max;
 		s->batches += AE_SUM(batches);
 		s->batched += AE_SUM(batched);
+		s->packs += AE_SUM(packs);
+		s->packed += AE_SUM(packed);
 #undef AE_SUM
 	}
 	s->inflight = sub > del ? (uint32_t)(sub - del) : 0;

@@ -70,6 +70,22 @@ struct rte_avq_engine_conf {
 	 * With @c num_aqs 0, all offered queues but the last submit.
 	 */
 	uint8_t sync_queue;
+	/**
+	 * Non-zero: batches pack their commands for one managed device into
+	 * MULTI_EXEC chains (class AVQ_CLASS_MULTI), when the device offers
+	 * the class (create asks CAP_GET; without it batches post one chain
+	 * per command, as with 0). What changes for the caller:
+	 * - a batch's commands reach the device at rte_avq_batch_end() (or
+	 *   when a pack fills), so a command of the same device submitted
+	 *   outside the batch before that may run ahead of them;
+	 * - a pack that cannot be posted then (ring full without
+	 *   RTE_AVQ_F_WAIT) fails its commands through their callbacks with
+	 *   status -EAGAIN, from that rte_avq_batch_add() or
+	 *   rte_avq_batch_end(), and they are not counted as posted.
+	 * Each command keeps its own callback, ack and in-data; per-device
+	 * order, timeouts and resets apply to each as if posted alone.
+	 */
+	uint8_t batch_pack;
 };
 
 /** One command. @c out is copied at submission; @c in is filled at completion. */
@@ -87,7 +103,8 @@ struct rte_avq_cmd {
  * Completion callback. Runs on the thread that delivers the completion
  * (the one that called rte_avq_engine_poll()). @p status is 0 when the
  * device answered (then @p ack is its ack byte), -ETIMEDOUT, -ECANCELED
- * (engine reset or destroy) or -EPROTO (no ack written). @p in_len is the
+ * (engine reset or destroy), -EPROTO (no ack written) or, for a command a
+ * batch packed, -EAGAIN (see conf.batch_pack). @p in_len is the
  * command-in-data length the device wrote. The request is freed by the
  * engine after the callback returns.
  */
@@ -171,6 +188,8 @@ int rte_avq_exec(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
  */
 /** Descriptor slots a batch takes per queue at once (private). */
 #define RTE_AVQ_BATCH_CACHE	8
+/** Managed devices a batch packs for at once (conf.batch_pack). */
+#define RTE_AVQ_BATCH_PACKS	8
 
 struct rte_avq_batch {
 	struct rte_avq_engine *e;
@@ -187,6 +206,7 @@ struct rte_avq_batch {
 	uint8_t ncache[RTE_AVQ_ENGINE_MAX_AQS];	/**< slots in cache[q] */
 	uint16_t unpub[RTE_AVQ_ENGINE_MAX_AQS];	/**< entries since the last publication */
 	uint32_t cache[RTE_AVQ_ENGINE_MAX_AQS][RTE_AVQ_BATCH_CACHE];
+	void *pack[RTE_AVQ_BATCH_PACKS];	/**< open packs (conf.batch_pack) */
 };
 
 /** Start a batch (a stack object is fine; nothing is allocated). If a
@@ -231,6 +251,8 @@ struct rte_avq_engine_stats {
 	uint64_t kicks;		/**< doorbells rung */
 	uint64_t batches;	/**< rte_avq_batch_end() calls */
 	uint64_t batched;	/**< commands posted through batches */
+	uint64_t packs;		/**< MULTI_EXEC chains posted (conf.batch_pack) */
+	uint64_t packed;	/**< commands posted inside them */
 	uint32_t inflight;	/**< submitted, not yet delivered */
 	uint64_t lat_ns_sum;	/**< submit-to-delivery, over completed */
 	uint64_t lat_ns_max;
