@@ -96,6 +96,26 @@ avq_fx_teardown(struct avq_fx *fx)
 	fx->dev = NULL;
 }
 
+struct rte_avq_engine *
+avq_fx_engine(struct avq_fx *fx, const struct rte_avq_engine_conf *conf)
+{
+	struct rte_avq_engine_conf c;
+	struct rte_avq_engine *e;
+
+	rte_avq_aq_free(fx->aq);
+	fx->aq = NULL;
+	if (conf != NULL)
+		c = *conf;
+	else
+		memset(&c, 0, sizeof(c));
+	c.transport = &fx->t;
+	c.socket = SOCKET_ID_ANY;
+	e = rte_avq_engine_create(&c);
+	if (e == NULL)
+		fprintf(stderr, "engine create failed: %d\n", rte_errno);
+	return e;
+}
+
 int
 avq_fx_run(struct avq_fx *fx, const struct rte_avq_dev_params *p,
 	   avq_fx_body_fn body, void *arg)

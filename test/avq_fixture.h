@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_avq_engine.h>
 #include <rte_avq_wire.h>
 #include <rte_avq_aq.h>
 #include <rte_avq_cmd.h>
@@ -56,6 +57,14 @@ int avq_fx_setup(struct avq_fx *fx, const struct rte_avq_dev_params *p);
  * buffers and the device. Safe on a failed setup.
  */
 void avq_fx_teardown(struct avq_fx *fx);
+
+/*
+ * Hand the device's admin queues to an engine: free the fixture's queue
+ * and create an engine over fx->t with @p conf (NULL: defaults; transport
+ * and socket are set here). @return the engine, or NULL (printed).
+ */
+struct rte_avq_engine *avq_fx_engine(struct avq_fx *fx,
+				     const struct rte_avq_engine_conf *conf);
 
 /* A test body; @p arg is the caller's. Returns TEST_SUCCESS or TEST_FAILED. */
 typedef int (*avq_fx_body_fn)(struct avq_fx *fx, void *arg);

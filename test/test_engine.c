@@ -47,25 +47,12 @@ static int
 eng_setup(struct eng_fx *f, const struct rte_avq_dev_params *p,
 	  const struct rte_avq_engine_conf *conf_in)
 {
-	struct rte_avq_engine_conf conf;
 
 	memset(f, 0, sizeof(*f));
 	if (avq_fx_setup(&f->fx, p) < 0)
 		return -1;
-	rte_avq_aq_free(f->fx.aq);
-	f->fx.aq = NULL;
-	if (conf_in != NULL)
-		conf = *conf_in;
-	else
-		memset(&conf, 0, sizeof(conf));
-	conf.transport = &f->fx.t;
-	conf.socket = SOCKET_ID_ANY;
-	f->e = rte_avq_engine_create(&conf);
-	if (f->e == NULL) {
-		fprintf(stderr, "engine create failed: %d\n", rte_errno);
-		return -1;
-	}
-	return 0;
+	f->e = avq_fx_engine(&f->fx, conf_in);
+	return f->e != NULL ? 0 : -1;
 }
 
 static void

@@ -55,19 +55,11 @@ pk_setup(struct pk_fx *f, bool multi, uint64_t timeout_us)
 			return -1;
 	if (rte_avq_vdev_destroy(f->fx.aq, f->id[PK_NDEV], true) < 0)
 		return -1;
-	rte_avq_aq_free(f->fx.aq);
-	f->fx.aq = NULL;
 	memset(&conf, 0, sizeof(conf));
-	conf.transport = &f->fx.t;
-	conf.socket = SOCKET_ID_ANY;
 	conf.timeout_us = timeout_us;
 	conf.batch_pack = 1;
-	f->e = rte_avq_engine_create(&conf);
-	if (f->e == NULL) {
-		fprintf(stderr, "engine create failed: %d\n", rte_errno);
-		return -1;
-	}
-	return 0;
+	f->e = avq_fx_engine(&f->fx, &conf);
+	return f->e != NULL ? 0 : -1;
 }
 
 static void

@@ -62,19 +62,11 @@ sq_setup(struct sq_fx *f, uint64_t timeout_us)
 	if (avq_fx_create_net(&f->fx, &f->id[0]) < 0 ||
 	    avq_fx_create_net(&f->fx, &f->id[1]) < 0)
 		return -1;
-	rte_avq_aq_free(f->fx.aq);
-	f->fx.aq = NULL;
 	memset(&conf, 0, sizeof(conf));
-	conf.transport = &f->fx.t;
-	conf.socket = SOCKET_ID_ANY;
 	conf.timeout_us = timeout_us;
 	conf.sync_queue = 1;
-	f->e = rte_avq_engine_create(&conf);
-	if (f->e == NULL) {
-		fprintf(stderr, "engine create failed: %d\n", rte_errno);
-		return -1;
-	}
-	return 0;
+	f->e = avq_fx_engine(&f->fx, &conf);
+	return f->e != NULL ? 0 : -1;
 }
 
 static void
