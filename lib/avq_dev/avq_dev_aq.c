@@ -530,12 +530,15 @@ aq_exec_simple(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 	/* The driver wrote both areas from its core (a pack of commands
 	 * spans many lines): start every miss now, the reads of the rest of
 	 * the command and the ownership of the lines the reply goes to,
-	 * rather than one at a time in the copies. Hints only. */
+	 * rather than one at a time in the copies. Hints only. Not for a
+	 * reply of one line: a driver waiting for it may be reading that
+	 * line, and taking it early would only bounce it once more. */
 	for (nl = RTE_CACHE_LINE_SIZE; nl < rl; nl += RTE_CACHE_LINE_SIZE)
 		rte_prefetch0(rva + nl);
-	for (nl = 0; nl < RTE_MIN(wl, (uint32_t)AVQ_AQ_IN_MAX + 1);
-	     nl += RTE_CACHE_LINE_SIZE)
-		rte_prefetch0_write(wva + nl);
+	if (wl > RTE_CACHE_LINE_SIZE)
+		for (nl = 0; nl < RTE_MIN(wl, (uint32_t)AVQ_AQ_IN_MAX + 1);
+		     nl += RTE_CACHE_LINE_SIZE)
+			rte_prefetch0_write(wva + nl);
 
 	/* Copied once: the handlers read our copy, never driver memory. */
 	rte_memcpy(s->out, rva, rl);
