@@ -417,7 +417,6 @@ bench_pipeline(struct bench_env *env, uint64_t *lat)
 		return -ENOMEM;
 	for (ki = 0; ki < RTE_DIM(ks) && ret == 0; ki++) {
 		n = RTE_MAX(bench_opt->cmds / ks[ki], 1u) * ks[ki];
-
 		memset(&c, 0, sizeof(c));
 		c.e = env->e;
 		c.lat = lat;

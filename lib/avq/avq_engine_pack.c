@@ -335,9 +335,10 @@ avq_engine_pack_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 	if (cmd->out_len > 0)
 		memcpy(mc + 1, cmd->out, cmd->out_len);
 	pk->out_len += sizeof(*mc) + AVQ_MULTI_ALIGN(cmd->out_len);
-	/* Two lines ahead of the next entry (a hint: no fault even past
-	 * the area). */
-	rte_prefetch0_write(pk->out + pk->out_len + 2 * RTE_CACHE_LINE_SIZE);
+	/* Two lines ahead of the next entry, inside the list area. */
+	if (pk->out_len + 2 * RTE_CACHE_LINE_SIZE < e->pack_out)
+		rte_prefetch0_write(pk->out + pk->out_len +
+				    2 * RTE_CACHE_LINE_SIZE);
 	en = &pk->ent[pk->n++];
 	en->cb = cb;
 	en->arg = arg;
