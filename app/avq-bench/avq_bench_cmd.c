@@ -127,6 +127,7 @@ bench_sync(struct bench_env *env, const char *sec, const char *key,
 	   const char *name, uint32_t n)
 {
 	uint64_t *lat, t0, t1, t_all = 0;
+	struct rte_avq_dev_stats d0, d1;
 	struct rte_avq_cmd cmd;
 	struct bench_row *r;
 	uint32_t in_len, i, warm = RTE_MIN((uint32_t)WARMUP, n);
@@ -162,6 +163,7 @@ bench_sync(struct bench_env *env, const char *sec, const char *key,
 	t_stamped = n * 1e9 / bench_tsc_ns(bench_tsc() - t_all);
 	/* Rate pass without the clock reads around each command, as the
 	 * async rows' (the ratio compares the two). */
+	rte_avq_dev_stats_get(env->dev, &d0);
 	t_all = bench_tsc();
 	for (i = 0; i < n; i++) {
 		ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
@@ -173,11 +175,15 @@ bench_sync(struct bench_env *env, const char *sec, const char *key,
 			}
 		}
 	}
+	t_all = bench_tsc() - t_all;
+	rte_avq_dev_stats_get(env->dev, &d1);
 	r = bench_row_add(sec, key, name);
-	rate_row(r, n, bench_tsc() - t_all);
+	rate_row(r, n, t_all);
 	bench_percentiles(lat, n, r);
-	snprintf(r->note, sizeof(r->note), "device idle=%s; stamped %.2f M/s",
-		 bench_idle_str(env->idle), t_stamped / 1e6);
+	snprintf(r->note, sizeof(r->note),
+		 "device idle=%s; stamped %.2f M/s; device busy %.0f ns/cmd",
+		 bench_idle_str(env->idle), t_stamped / 1e6,
+		 dev_busy_per_cmd(&d0, &d1));
 	free(lat);
 	return 0;
 }
