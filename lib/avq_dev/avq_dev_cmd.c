@@ -697,6 +697,7 @@ static uint8_t
 cmd_multi_exec(struct avq_cmd_ctx *c)
 {
 	struct rte_avq_dev *d = c->dev;
+	struct avq_vdev *vd;
 	const struct avq_multi_hdr *h = (const void *)c->out;
 	struct rte_avq_dev_trace_entry te;
 	const struct avq_multi_cmd *mc;
@@ -730,7 +731,10 @@ cmd_multi_exec(struct avq_cmd_ctx *c)
 	}
 	if (off != c->out_len)
 		return AVQ_ACK_INVAL;	/* bytes after the last entry */
-	/* Pass 2: run them in order. */
+	/* Pass 2: run them in order. The list's device was looked up for
+	 * the list itself; a command of the list may destroy it, so after
+	 * one of class VDEV it is looked up again. */
+	vd = c->vdev;
 	off = sizeof(*h);
 	roff = 0;
 	for (i = 0; i < count; i++) {
@@ -738,8 +742,10 @@ cmd_multi_exec(struct avq_cmd_ctx *c)
 		olen = avq_le32(mc->out_len);
 		icap = avq_le32(mc->in_cap);
 		rp = (void *)(c->in + roff);
-		memset(&sub, 0, sizeof(sub));
+		/* Every field set: no memset per command. */
 		sub.dev = d;
+		sub.vdev = vd;
+		sub.in_len = 0;
 		sub.aq = c->aq;
 		sub.device_id = c->device_id;
 		sub.class_id = avq_le16(mc->class_id);
@@ -752,6 +758,8 @@ cmd_multi_exec(struct avq_cmd_ctx *c)
 		if (!(d->fault.active &&
 		      avq_fault_fail(d, sub.class_id, sub.command, &ack)))
 			ack = avq_cmd_dispatch(&sub);
+		if (sub.class_id == AVQ_CLASS_VDEV)
+			vd = avq_dev_vdev_find(d, c->device_id);
 		if (ack != AVQ_ACK_OK)
 			sub.in_len = 0;	/* a failed command returns no in-data */
 		sub.in_len = RTE_MIN(sub.in_len, icap);
@@ -824,13 +832,16 @@ cmd_check(struct avq_cmd_ctx *c, const struct avq_cmd_desc *cd)
 	/* RFC admin VQ: CAP and VDEV_CREATE MUST fail for a non-zero
 	 * device_id; every per-device class MUST fail for device_id 0. */
 	if (cd->target == AVQ_T_MGMT) {
+		c->vdev = NULL;
 		if (c->device_id != AVQ_MGMT_DEVICE_ID)
 			return AVQ_ACK_INVAL;
 	} else {
 		if (c->device_id == AVQ_MGMT_DEVICE_ID)
 			return AVQ_ACK_INVAL;
-		/* DESIGN: ids are never reused, so a destroyed id fails. */
-		c->vdev = avq_dev_vdev_find(c->dev, c->device_id);
+		/* DESIGN: ids are never reused, so a destroyed id fails. The
+		 * caller may have looked the device up already. */
+		if (c->vdev == NULL || c->vdev->id != c->device_id)
+			c->vdev = avq_dev_vdev_find(c->dev, c->device_id);
 		if (c->vdev == NULL)
 			return AVQ_ACK_NOENT;
 	}
@@ -847,7 +858,6 @@ avq_cmd_dispatch(struct avq_cmd_ctx *c)
 	const struct avq_cmd_desc *cd = cmd_lookup(c->class_id, c->command);
 	uint8_t ack;
 
-	c->vdev = NULL;
 	c->in_len = 0;
 	ack = cmd_check(c, cd);
 	if (ack != AVQ_ACK_OK)

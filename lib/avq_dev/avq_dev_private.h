@@ -275,7 +275,10 @@ enum avq_target {
 
 struct avq_cmd_ctx {
 	struct rte_avq_dev *dev;
-	struct avq_vdev *vdev;		/* NULL for AVQ_T_MGMT */
+	/* In: the managed device of device_id if the caller has it, else
+	 * NULL (avq_cmd_dispatch() looks it up). Out: that device, NULL
+	 * for AVQ_T_MGMT. */
+	struct avq_vdev *vdev;
 	uint64_t device_id;
 	uint16_t aq;
 	uint16_t class_id;
