@@ -237,13 +237,24 @@ avq_engine_pack_flush_all(struct rte_avq_batch *b)
 	return first;
 }
 
+/* The entry a pack of @p device_id takes when it is free: consecutive
+ * device ids (as a management device hands them out) get entries of
+ * their own, and pack_find() mostly looks at one entry only. */
+static inline unsigned int
+pack_home(uint64_t device_id)
+{
+	return (unsigned int)(device_id % RTE_AVQ_BATCH_PACKS);
+}
+
 /* The batch's open pack for @p device_id, or -1. */
 static inline int
 pack_find(const struct rte_avq_batch *b, uint64_t device_id)
 {
-	const struct ae_pack *pk;
+	const struct ae_pack *pk = b->pack[pack_home(device_id)];
 	unsigned int k;
 
+	if (pk != NULL && pk->device_id == device_id)
+		return (int)pack_home(device_id);
 	for (k = 0; k < RTE_AVQ_BATCH_PACKS; k++) {
 		pk = b->pack[k];
 		if (pk != NULL && pk->device_id == device_id)
@@ -252,15 +263,18 @@ pack_find(const struct rte_avq_batch *b, uint64_t device_id)
 	return -1;
 }
 
-/* Room for a new pack in the batch: a free entry, else the fullest pack
- * posted. @return the entry, or a negative errno from posting. */
+/* Room for a new pack of @p device_id in the batch: its home entry if
+ * free, else a free entry, else the fullest pack posted. @return the
+ * entry, or a negative errno from posting. */
 static int
-pack_room(struct rte_avq_batch *b)
+pack_room(struct rte_avq_batch *b, uint64_t device_id)
 {
 	const struct ae_pack *pk;
 	unsigned int k, best = 0;
 	int ret;
 
+	if (b->pack[pack_home(device_id)] == NULL)
+		return (int)pack_home(device_id);
 	for (k = 0; k < RTE_AVQ_BATCH_PACKS; k++) {
 		pk = b->pack[k];
 		if (pk == NULL)
@@ -308,7 +322,7 @@ avq_engine_pack_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 		idx = avq_engine_stack_pop(&e->pack_head, e->pack_next);
 		if (idx == AE_STACK_EMPTY)
 			return avq_engine_submit(e, cmd, cb, arg, flags, b);
-		k = pack_room(b);
+		k = pack_room(b, cmd->device_id);
 		if (k < 0) {
 			pack_put(&e->packs[idx]);
 			return k;
