@@ -375,6 +375,8 @@ run_poll(void)
 			bench_packed = true;
 			ret = bench_async(&env);
 			bench_packed = false;
+			if (ret == 0)
+				ret = bench_paired(&env);
 			rte_avq_engine_destroy(env.e);
 			env.e = NULL;
 			ret = ret == 0 ? env_engine(&env, false) : ret;
@@ -481,11 +483,16 @@ ratios(void)
 
 	/* The target: batches as an asynchronous submitter posts them,
 	 * while earlier ones execute (the closed loop waits for each batch
-	 * before the next, so submitter and device take turns). */
+	 * before the next, so submitter and device take turns), against
+	 * rte_avq_exec(), both measured back to back in rounds
+	 * (bench_paired()): the machine's drift between rows a and b, tens
+	 * of percent within seconds, cancels out. */
+	ratio("r.paired", "paired packed pipelined 128 / sync, median",
+	      field("b.paired", 4), 1, "target >= 10x", false);
 	ratio("r.ppipe_vs_sync",
 	      "async packed pipelined 128 / sync engine, cmds/s",
 	      field("b.ppipe.batch128", 0), field("a.sync.engine", 0),
-	      "target >= 10x", false);
+	      "rows a and b, for scale", false);
 	ratio("r.packed_vs_sync", "async packed batch 128 / sync engine, cmds/s",
 	      field("b.packed.batch128", 0), field("a.sync.engine", 0),
 	      "closed loop, for scale", false);

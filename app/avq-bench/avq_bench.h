@@ -96,6 +96,9 @@ double bench_tsc_ns(uint64_t cycles);
 uint64_t bench_now_ns(void);
 /** Sort @p n samples (TSC cycles) and fill the row's percentiles. */
 void bench_percentiles(uint64_t *s, uint32_t n, struct bench_row *r);
+/** The median of @p n values (the upper one of an even count; sorts
+ * @p v), or -1 for none. */
+double bench_median(double *v, uint32_t n);
 int bench_cacheline(void);
 /* Reference row: a bare split-ring command round trip (no avq code). */
 int bench_bare_ring(void);
@@ -105,6 +108,7 @@ int bench_ref_sync(struct bench_env *env);
 int bench_sync(struct bench_env *env, const char *sec, const char *key,
 	       const char *name, uint32_t iters);
 int bench_async(struct bench_env *env);
+int bench_paired(struct bench_env *env);
 int bench_lcores(struct bench_env *env);
 int bench_idle_cpu(struct bench_env *env);
 

@@ -572,6 +572,84 @@ bench_async(struct bench_env *env)
 	return ret;
 }
 
+/* ---- (b) paired: the 10x reading without the drift between rows ---- */
+
+/* Rounds of the paired measurement, and their parts: sync commands (a
+ * tenth of a row's), then packed pipelined commands (half a row's). */
+#define PAIR_ROUNDS	7
+
+/*
+ * The synchronous and the packed pipelined rate measured back to back, in
+ * rounds: the speed of this shared machine drifts by tens of percent
+ * within seconds, between row a and row b. The ratio of each round, and
+ * its median over the rounds, compare the two under the same conditions.
+ * Runs on the packed engine (rte_avq_exec() takes its sync queue as on
+ * the plain one).
+ */
+int
+bench_paired(struct bench_env *env)
+{
+	uint32_t ns = RTE_MAX(bench_opt->iters / 10, 1000u), na, i, r;
+	double rs[PAIR_ROUNDS], ra[PAIR_ROUNDS], rr[PAIR_ROUNDS];
+	double lo = -1, hi = -1;
+	struct async_slot *slots;
+	struct rte_avq_cmd cmd;
+	struct async_ctx c;
+	struct bench_row *row;
+	uint64_t t0, eagain = 0;
+	uint32_t in_len;
+	uint8_t ack;
+	rte_le64_t f;
+	int ret = 0;
+
+	na = RTE_MAX(bench_opt->cmds / 2 / 128, 1u) * 128;
+	slots = calloc(PIPE_SLOTS, sizeof(*slots));
+	if (slots == NULL)
+		return -ENOMEM;
+	feat_cmd(&cmd, env->ids[0], &f);
+	memset(&c, 0, sizeof(c));
+	c.e = env->e;
+	for (r = 0; r < PAIR_ROUNDS && ret == 0; r++) {
+		t0 = bench_tsc();
+		for (i = 0; i < ns; i++) {
+			ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
+			if (ret != 0 || ack != AVQ_ACK_OK || in_len != sizeof(f)) {
+				cmd_failed("paired rte_avq_exec", ret, ack, in_len);
+				ret = ret != 0 ? ret : -EIO;
+				break;
+			}
+		}
+		if (ret != 0)
+			break;
+		rs[r] = ns * 1e9 / bench_tsc_ns(bench_tsc() - t0);
+		t0 = bench_tsc();
+		ret = async_pipeline(&c, env->ids, slots, 128, na, 0, &eagain);
+		if (ret < 0)
+			break;
+		ra[r] = na * 1e9 / bench_tsc_ns(bench_tsc() - t0);
+		rr[r] = ra[r] / rs[r];
+		lo = r == 0 || rr[r] < lo ? rr[r] : lo;
+		hi = r == 0 || rr[r] > hi ? rr[r] : hi;
+	}
+	free(slots);
+	if (ret < 0)
+		return ret;
+	if (c.failed != 0) {
+		cmd_failed("paired FEAT_DEVICE_GET", 0, 0, 0);
+		return -EIO;
+	}
+	row = bench_row_add("b", "b.paired",
+			    "paired: packed pipelined 128 / sync");
+	row->count = PAIR_ROUNDS;
+	row->value = bench_median(rr, PAIR_ROUNDS);
+	row->rate = bench_median(ra, PAIR_ROUNDS);
+	snprintf(row->note, sizeof(row->note),
+		 "%u rounds of %u sync + %u async; sync %.2f M/s; "
+		 "rounds %.2f-%.2fx", PAIR_ROUNDS, ns, na,
+		 bench_median(rs, PAIR_ROUNDS) / 1e6, lo, hi);
+	return 0;
+}
+
 /* (c): submitters for a fixed time. */
 struct lcore_arg {
 	struct async_ctx c;

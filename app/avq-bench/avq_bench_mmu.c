@@ -98,14 +98,6 @@ mappings(struct bench_env *env, uint32_t *n)
 	return ret;
 }
 
-static int
-dbl_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 struct mmu_result {
 	uint32_t regions;	/**< after coalescing */
 	uint32_t commands;	/**< sent by the programmer */
@@ -170,10 +162,8 @@ mmu_measure(struct bench_env *env, const struct rte_avq_mmu_region *r,
 			return ret;
 		}
 	}
-	qsort(ms, reps, sizeof(ms[0]), dbl_cmp);
-	qsort(lib, reps, sizeof(lib[0]), dbl_cmp);
-	res->ms = ms[reps / 2];
-	res->lib_ms = lib[reps / 2];
+	res->ms = bench_median(ms, reps);
+	res->lib_ms = bench_median(lib, reps);
 	return 0;
 }
 

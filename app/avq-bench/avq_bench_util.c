@@ -53,6 +53,23 @@ u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double
+bench_median(double *v, uint32_t n)
+{
+	if (n == 0)
+		return -1;
+	qsort(v, n, sizeof(*v), dbl_cmp);
+	return v[n / 2];
+}
+
 /* Nearest-rank percentile of sorted samples: the smallest sample with at
  * least p of all samples at or below it. */
 static double
