@@ -114,11 +114,6 @@ pack_done(void *arg, int status, uint8_t ack, uint32_t in_len)
 	uint8_t a;
 
 	lat = ae_cycles_to_ns(e, rte_get_timer_cycles() - pk->t0);
-	/* The device wrote the replies from its core: start their misses
-	 * together rather than one per command below. */
-	if (status == 0)
-		for (len = 0; len < in_len; len += RTE_CACHE_LINE_SIZE)
-			rte_prefetch0(pk->in + len);
 	for (i = 0; i < pk->n; i++) {
 		en = &pk->ent[i];
 		st = status;
