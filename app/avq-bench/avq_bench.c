@@ -590,7 +590,8 @@ main(int argc, char **argv)
 	if (ret < 0)
 		fprintf(stderr, "avq-bench: stopped early: %s\n", strerror(-ret));
 	else if (bench_errors != 0)
-		fprintf(stderr, "avq-bench: %u commands failed\n", bench_errors);
+		fprintf(stderr, "avq-bench: %u errors (failed commands, rows not reported)\n",
+			bench_errors);
 out:
 	rte_eal_cleanup();
 	free(cmdline);

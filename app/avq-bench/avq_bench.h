@@ -76,7 +76,7 @@ struct bench_env {
 /* avq_bench.c */
 extern const struct bench_opts *bench_opt;
 extern unsigned int bench_worker_lcore;	/**< the second lcore */
-extern unsigned int bench_errors;	/**< commands that failed */
+extern unsigned int bench_errors;	/**< failed commands, lost rows */
 /** The (b) rows run on an engine with conf.batch_pack (MULTI_EXEC). */
 extern bool bench_packed;
 const char *bench_idle_str(enum rte_avq_dev_idle idle);

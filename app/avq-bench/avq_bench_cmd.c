@@ -122,6 +122,34 @@ bench_ref_sync(struct bench_env *env)
 	return 0;
 }
 
+/*
+ * @p n rte_avq_exec() calls of @p cmd (a FEAT_DEVICE_GET) with no clock
+ * read between them, for rates: a wrong answer is reported and counted, a
+ * failed call stops the pass. @return 0 with the pass's cycles in
+ * @p cycles, or -EIO.
+ */
+static int
+sync_pass(struct bench_env *env, const struct rte_avq_cmd *cmd, uint32_t n,
+	  uint64_t *cycles)
+{
+	uint64_t t0 = bench_tsc();
+	uint32_t in_len, i;
+	uint8_t ack;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = rte_avq_exec(env->e, cmd, &ack, &in_len);
+		if (ret != 0 || ack != AVQ_ACK_OK ||
+		    in_len != sizeof(rte_le64_t)) {
+			cmd_failed("rte_avq_exec", ret, ack, in_len);
+			if (ret != 0)
+				return -EIO;
+		}
+	}
+	*cycles = bench_tsc() - t0;
+	return 0;
+}
+
 int
 bench_sync(struct bench_env *env, const char *sec, const char *key,
 	   const char *name, uint32_t n)
@@ -164,18 +192,10 @@ bench_sync(struct bench_env *env, const char *sec, const char *key,
 	/* Rate pass without the clock reads around each command, as the
 	 * async rows' (the ratio compares the two). */
 	rte_avq_dev_stats_get(env->dev, &d0);
-	t_all = bench_tsc();
-	for (i = 0; i < n; i++) {
-		ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
-		if (ret != 0 || ack != AVQ_ACK_OK || in_len != sizeof(f)) {
-			cmd_failed("rte_avq_exec", ret, ack, in_len);
-			if (ret != 0) {
-				free(lat);
-				return -EIO;
-			}
-		}
+	if (sync_pass(env, &cmd, n, &t_all) < 0) {
+		free(lat);
+		return -EIO;
 	}
-	t_all = bench_tsc() - t_all;
 	rte_avq_dev_stats_get(env->dev, &d1);
 	r = bench_row_add(sec, key, name);
 	rate_row(r, n, t_all);
@@ -589,16 +609,13 @@ bench_async(struct bench_env *env)
 int
 bench_paired(struct bench_env *env)
 {
-	uint32_t ns = RTE_MAX(bench_opt->iters / 10, 1000u), na, i, r;
+	uint32_t ns = RTE_MAX(bench_opt->iters / 10, 1000u), na, r;
 	double rs[PAIR_ROUNDS], ra[PAIR_ROUNDS], rr[PAIR_ROUNDS];
-	double lo = -1, hi = -1;
 	struct async_slot *slots;
 	struct rte_avq_cmd cmd;
 	struct async_ctx c;
 	struct bench_row *row;
 	uint64_t t0, eagain = 0;
-	uint32_t in_len;
-	uint8_t ack;
 	rte_le64_t f;
 	int ret = 0;
 
@@ -610,26 +627,16 @@ bench_paired(struct bench_env *env)
 	memset(&c, 0, sizeof(c));
 	c.e = env->e;
 	for (r = 0; r < PAIR_ROUNDS && ret == 0; r++) {
-		t0 = bench_tsc();
-		for (i = 0; i < ns; i++) {
-			ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
-			if (ret != 0 || ack != AVQ_ACK_OK || in_len != sizeof(f)) {
-				cmd_failed("paired rte_avq_exec", ret, ack, in_len);
-				ret = ret != 0 ? ret : -EIO;
-				break;
-			}
-		}
-		if (ret != 0)
+		ret = sync_pass(env, &cmd, ns, &t0);
+		if (ret < 0)
 			break;
-		rs[r] = ns * 1e9 / bench_tsc_ns(bench_tsc() - t0);
+		rs[r] = ns * 1e9 / bench_tsc_ns(t0);
 		t0 = bench_tsc();
 		ret = async_pipeline(&c, env->ids, slots, 128, na, 0, &eagain);
 		if (ret < 0)
 			break;
 		ra[r] = na * 1e9 / bench_tsc_ns(bench_tsc() - t0);
 		rr[r] = ra[r] / rs[r];
-		lo = r == 0 || rr[r] < lo ? rr[r] : lo;
-		hi = r == 0 || rr[r] > hi ? rr[r] : hi;
 	}
 	free(slots);
 	if (ret < 0)
@@ -641,12 +648,15 @@ bench_paired(struct bench_env *env)
 	row = bench_row_add("b", "b.paired",
 			    "paired: packed pipelined 128 / sync");
 	row->count = PAIR_ROUNDS;
+	/* bench_median() sorts: rr[0] and rr[PAIR_ROUNDS - 1] are then the
+	 * lowest and the highest round. */
 	row->value = bench_median(rr, PAIR_ROUNDS);
 	row->rate = bench_median(ra, PAIR_ROUNDS);
 	snprintf(row->note, sizeof(row->note),
 		 "%u rounds of %u sync + %u async; sync %.2f M/s; "
 		 "rounds %.2f-%.2fx", PAIR_ROUNDS, ns, na,
-		 bench_median(rs, PAIR_ROUNDS) / 1e6, lo, hi);
+		 bench_median(rs, PAIR_ROUNDS) / 1e6, rr[0],
+		 rr[PAIR_ROUNDS - 1]);
 	return 0;
 }
 
