@@ -208,6 +208,56 @@ check_engine_stats(struct bus_tel *t, const char *name)
 	return TEST_SUCCESS;
 }
 
+/* /avq/model/stats: the model's counters, live (an admin command in
+ * between moves them) and consistent with the bus's view. */
+static int
+check_model_stats(struct bus_tel *t, const char *name, const char *vdev,
+		  uint64_t live)
+{
+	static const char *const keys[] = {
+		"commands", "commands_failed", "chains_malformed",
+		"vdevs_created", "vdevs_destroyed", "vdevs_live", "wakeups",
+		"interrupts", "interrupts_lost", "faults_dropped",
+		"faults_failed", "busy_ns", "cpu_ns",
+	};
+	uint64_t val[RTE_DIM(keys)], cmds, busy;
+	unsigned int i;
+	char cmd[96];
+	const char *r;
+
+	snprintf(cmd, sizeof(cmd), "/avq/model/stats,%s", name);
+	if (bus_tel_cmd(t, cmd, &r) != TEST_SUCCESS)
+		return TEST_FAILED;
+	for (i = 0; i < RTE_DIM(keys); i++)
+		FIELD_U64(t, r, keys[i], &val[i]);
+	TEST_ASSERT_EQUAL(bus_json_members(r), RTE_DIM(keys), "%s", t->buf);
+	TEST_ASSERT(val[0] >= 1, "%s: no command executed", name);
+	TEST_ASSERT(val[1] <= val[0], "%s: more failed than executed", name);
+	TEST_ASSERT_EQUAL(val[5], live, "%s: vdevs_live", name);
+	TEST_ASSERT_EQUAL(val[3] - val[4], live,
+			  "%s: created %" PRIu64 " - destroyed %" PRIu64, name,
+			  val[3], val[4]);
+	TEST_ASSERT(val[11] > 0, "%s: busy_ns 0 after commands", name);
+	TEST_ASSERT(val[12] > 0, "%s: cpu_ns 0", name);
+	cmds = val[0];
+	busy = val[11];
+
+	/* /avq/vdev/info reads the device through the admin queue. */
+	snprintf(cmd, sizeof(cmd), "/avq/vdev/info,%s", vdev);
+	if (bus_tel_cmd(t, cmd, &r) != TEST_SUCCESS)
+		return TEST_FAILED;
+	snprintf(cmd, sizeof(cmd), "/avq/model/stats,%s", name);
+	if (bus_tel_cmd(t, cmd, &r) != TEST_SUCCESS)
+		return TEST_FAILED;
+	FIELD_U64(t, r, "commands", &val[0]);
+	FIELD_U64(t, r, "busy_ns", &val[11]);
+	TEST_ASSERT(val[0] > cmds, "%s: commands %" PRIu64 " then %" PRIu64
+		    " across an admin read", name, cmds, val[0]);
+	TEST_ASSERT(val[11] > busy, "%s: busy_ns %" PRIu64 " then %" PRIu64,
+		    name, busy, val[11]);
+	return TEST_SUCCESS;
+}
+
 static int
 telemetry_body(struct bus_tel *t, name_t *created)
 {
@@ -233,7 +283,8 @@ telemetry_body(struct bus_tel *t, name_t *created)
 		    strstr(r, "\"/avq/mgmt/info\"") &&
 		    strstr(r, "\"/avq/vdev/list\"") &&
 		    strstr(r, "\"/avq/vdev/info\"") &&
-		    strstr(r, "\"/avq/engine/stats\""), "%s", t->buf);
+		    strstr(r, "\"/avq/engine/stats\"") &&
+		    strstr(r, "\"/avq/model/stats\""), "%s", t->buf);
 	if (bus_tel_cmd(t, "/help,/avq/vdev/info", &r) != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT_SUCCESS(bus_json_str(bus_json_get(r, "/avq/vdev/info"), help,
@@ -314,6 +365,14 @@ telemetry_body(struct bus_tel *t, name_t *created)
 		return ret;
 	TEST_ASSERT_SUCCESS(bus_tel_null(t, "/avq/engine/stats,sim7"), "");
 	TEST_ASSERT_SUCCESS(bus_tel_null(t, "/avq/engine/stats"), "");
+
+	ret = check_model_stats(t, "sim0", vdevs[0], 2);
+	if (ret == TEST_SUCCESS)
+		ret = check_model_stats(t, "sim1", created[0], 1);
+	if (ret != TEST_SUCCESS)
+		return ret;
+	TEST_ASSERT_SUCCESS(bus_tel_null(t, "/avq/model/stats,sim7"), "");
+	TEST_ASSERT_SUCCESS(bus_tel_null(t, "/avq/model/stats"), "");
 	return TEST_SUCCESS;
 }
 

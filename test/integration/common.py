@@ -282,18 +282,24 @@ def port_stats(text):
     return res
 
 
-def loop_rates(pmd, warmup, seconds):
+def loop_rates(pmd, warmup, seconds, probe=None):
     """A forwarding loop's rates on ports 0 and 1, traffic already
     started: after @warmup seconds, `show port stats all` twice, @seconds
     apart (testpmd's Rx-pps/Tx-pps of the second are averages over that
     interval). Returns (rx Mpps, tx Mpps, rx + tx errors, seconds
-    measured), rates summed over the two ports."""
+    measured), rates summed over the two ports. @probe, if given, is
+    called right after each of the two (to read something over the same
+    interval)."""
     pmd.drain(warmup)
     pmd.cmd('show port stats all')
+    if probe is not None:
+        probe()
     t0 = time.monotonic()
     pmd.drain(seconds)
     out = pmd.cmd('show port stats all')
     t1 = time.monotonic()
+    if probe is not None:
+        probe()
     st = port_stats(out)
     check(sorted(st) == [0, 1], 'stats of ports %s:\n%s' % (sorted(st), out))
     rx = sum(s.get('Rx-pps', 0) for s in st.values()) / 1e6

@@ -58,9 +58,10 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 
 from common import (START_TIMEOUT, Failure, TestPmd, check, crash_lines,
-                    loop_rates, port_macs, sanitizer_env)
+                    loop_rates, port_macs, sanitizer_env, telemetry)
 
 MBUFS = 8192		# 2176-byte mbufs: ~18 MB of the 512 MB
 MEM = 512
@@ -94,6 +95,7 @@ class Config:
         self.samples = []	# (rx Mpps, tx Mpps)
         self.by_run = {}	# run number: rx Mpps
         self.failures = []
+        self.busy = []		# (device busy share, busy ns per frame)
         self.cmdline = None
         self.commands = None
 
@@ -146,7 +148,25 @@ class Config:
             out = pmd.cmd(first)
             check('Not all ports were started' not in out,
                   'start tx_first:\n' + pmd.out[-6000:])
-            rx, tx, errs, secs = loop_rates(pmd, warmup, seconds)
+            marks = []
+
+            def busy():
+                # The device thread's busy time (net_avq only): what
+                # share of it the loop needs, over the measured interval.
+                try:
+                    r = telemetry(prefix, ['/avq/model/stats,sim0'])
+                    marks.append((time.monotonic(),
+                                  r['/avq/model/stats,sim0']['busy_ns']))
+                except (Failure, KeyError, TypeError) as e:
+                    print('  %s: no device busy time: %s'
+                          % (self.name(), str(e)[:300]))
+            rx, tx, errs, secs = loop_rates(
+                pmd, warmup, seconds,
+                busy if self.kind == 'net_avq' else None)
+            if len(marks) == 2 and marks[1][0] > marks[0][0] and rx > 0:
+                share = ((marks[1][1] - marks[0][1]) / 1e9 /
+                         (marks[1][0] - marks[0][0]))
+                self.busy.append((share, share * 1e3 / rx))
             pmd.cmd('stop')
             for c in teardown:
                 pmd.cmd(c)
@@ -220,9 +240,13 @@ def main():
                 c.run(prefix, env, args.warmup, args.seconds)
                 if c.samples and len(c.samples) == r + 1:
                     c.by_run[r] = c.samples[-1][0]
-                    print('  run %d %-19s %7.2f Mpps rx %7.2f Mpps tx'
+                    busy = ''
+                    if c.busy and len(c.busy) == len(c.samples):
+                        busy = ('  device busy %3.0f%%, %5.1f ns/frame'
+                                % (100 * c.busy[-1][0], c.busy[-1][1]))
+                    print('  run %d %-19s %7.2f Mpps rx %7.2f Mpps tx%s'
                           % (r + 1, c.name(), c.samples[-1][0],
-                             c.samples[-1][1]), flush=True)
+                             c.samples[-1][1], busy), flush=True)
     finally:
         shutil.rmtree(sockdir, ignore_errors=True)
     m1 = machine()
@@ -242,16 +266,25 @@ def main():
             print('            testpmd> %s' % cmd.replace(
                 os.path.basename(sockdir), '<tmp>'))
     print()
-    print('%-19s %5s %10s %10s %10s %10s %6s' % ('config', 'runs',
-                                                 'rx Mpps', 'min', 'max',
-                                                 'tx Mpps', 'errors'))
+    print('%-19s %5s %10s %10s %10s %10s %6s %9s %9s'
+          % ('config', 'runs', 'rx Mpps', 'min', 'max', 'tx Mpps', 'errors',
+             'dev busy', 'dev ns/f'))
     for c in configs:
         rx = [s[0] for s in c.samples]
         tx = [s[1] for s in c.samples]
-        print('%-19s %5d %10.2f %10.2f %10.2f %10.2f %6d'
+        if c.busy:
+            busy = '%8.0f%% %9.1f' % (100 * med([b[0] for b in c.busy]),
+                                      med([b[1] for b in c.busy]))
+        else:
+            busy = '%9s %9s' % ('-', '-')
+        print('%-19s %5d %10.2f %10.2f %10.2f %10.2f %6d %s'
               % (c.name(), len(rx), med(rx), min(rx, default=float('nan')),
                  max(rx, default=float('nan')), med(tx),
-                 sum(s[2] for s in c.samples)))
+                 sum(s[2] for s in c.samples), busy))
+    print('dev busy: the share of the device thread (net_avq) in passes '
+          'that found work, over the measured interval '
+          '(/avq/model/stats busy_ns); dev ns/f: that time per forwarded '
+          'frame. Near 100%, the device thread limits the loop.')
     if len(kinds) == 2:
         for s in sizes:
             v = [c for c in configs if c.kind == 'vhost' and c.size == s][0]

@@ -228,6 +228,26 @@ tel_vdev_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The ready management device named @p params, with a user reference
+ * (avq_mgmt_put() it); NULL (*ret: -EINVAL or -ENODEV) otherwise. */
+static struct rte_avq_mgmt *
+mgmt_hold(const char *params, int *ret)
+{
+	struct rte_avq_mgmt *m;
+
+	if (!param_ok(params)) {
+		*ret = -EINVAL;
+		return NULL;
+	}
+	avq_lock();
+	m = avq_mgmt_ready_locked(params);
+	if (m == NULL || avq_mgmt_get_locked(m) < 0)
+		m = NULL;
+	avq_unlock();
+	*ret = m == NULL ? -ENODEV : 0;
+	return m;
+}
+
 /* /avq/engine/stats,<mgmt> */
 static int
 tel_engine_stats(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -237,15 +257,9 @@ tel_engine_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	int ret;
 
 	RTE_SET_USED(cmd);
-	if (!param_ok(params))
-		return -EINVAL;
-	avq_lock();
-	m = avq_mgmt_ready_locked(params);
-	if (m == NULL || avq_mgmt_get_locked(m) < 0) {
-		avq_unlock();
-		return -ENODEV;
-	}
-	avq_unlock();
+	m = mgmt_hold(params, &ret);
+	if (m == NULL)
+		return ret;
 	ret = rte_avq_engine_stats_get(m->engine, &s);
 	avq_mgmt_put(m);
 	if (ret < 0)
@@ -272,6 +286,42 @@ tel_engine_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* /avq/model/stats,<mgmt>: the device model's own counters, read on its
+ * thread (rte_avq_dev_stats_get()). busy_ns against wall time says how
+ * loaded the device thread is: it polls, so its CPU time does not. */
+static int
+tel_model_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct rte_avq_dev_stats s;
+	struct rte_avq_mgmt *m;
+	int ret;
+
+	RTE_SET_USED(cmd);
+	m = mgmt_hold(params, &ret);
+	if (m == NULL)
+		return ret;
+	ret = rte_avq_dev_stats_get(m->model, &s);
+	avq_mgmt_put(m);
+	if (ret < 0)
+		return ret;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "commands", s.commands);
+	rte_tel_data_add_dict_u64(d, "commands_failed", s.commands_failed);
+	rte_tel_data_add_dict_u64(d, "chains_malformed", s.chains_malformed);
+	rte_tel_data_add_dict_u64(d, "vdevs_created", s.vdevs_created);
+	rte_tel_data_add_dict_u64(d, "vdevs_destroyed", s.vdevs_destroyed);
+	rte_tel_data_add_dict_u64(d, "vdevs_live", s.vdevs_live);
+	rte_tel_data_add_dict_u64(d, "wakeups", s.wakeups);
+	rte_tel_data_add_dict_u64(d, "interrupts", s.interrupts);
+	rte_tel_data_add_dict_u64(d, "interrupts_lost", s.interrupts_lost);
+	rte_tel_data_add_dict_u64(d, "faults_dropped", s.faults_dropped);
+	rte_tel_data_add_dict_u64(d, "faults_failed", s.faults_failed);
+	rte_tel_data_add_dict_u64(d, "busy_ns", s.busy_ns);
+	rte_tel_data_add_dict_u64(d, "cpu_ns", s.cpu_ns);
+	return 0;
+}
+
 RTE_INIT(avq_telemetry_init)
 {
 	static const struct {
@@ -289,6 +339,8 @@ RTE_INIT(avq_telemetry_init)
 		  "An avq managed device, read through the admin queue. Parameter: its name (sim0.vd1)" },
 		{ "/avq/engine/stats", tel_engine_stats,
 		  "Admin-queue engine counters. Parameter: a management device" },
+		{ "/avq/model/stats", tel_model_stats,
+		  "Device model counters (busy_ns: thread time with work). Parameter: a management device" },
 	};
 	unsigned int i;
 
