@@ -1031,17 +1031,6 @@ avq_engine_wait_room(struct rte_avq_engine *e, struct ae_queue *q)
 	return 0;
 }
 
-int
-avq_engine_cmd_check(const struct rte_avq_engine *e, const struct rte_avq_cmd *cmd)
-{
-	if (cmd == NULL || (cmd->out_len > 0 && cmd->out == NULL) ||
-	    (cmd->in_len > 0 && cmd->in == NULL))
-		return -EINVAL;
-	if (cmd->out_len > e->max_out || cmd->in_len > e->max_in)
-		return -E2BIG;
-	return 0;
-}
-
 void
 avq_engine_batch_flush(struct rte_avq_batch *b, uint16_t qi)
 {

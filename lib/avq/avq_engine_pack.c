@@ -84,19 +84,6 @@ pack_put(struct ae_pack *pk)
 	avq_engine_stack_push(&pk->e->pack_head, pk->e->pack_next, pk->idx);
 }
 
-/* Where the list's next entry, and its reply, would go. */
-static inline bool
-pack_fits(const struct ae_pack *pk, const struct rte_avq_cmd *cmd)
-{
-	const struct rte_avq_engine *e = pk->e;
-
-	return pk->n < AE_PACK_MAX &&
-	       (uint64_t)pk->out_len + sizeof(struct avq_multi_cmd) +
-	       AVQ_MULTI_ALIGN(cmd->out_len) <= e->pack_out &&
-	       (uint64_t)pk->in_len + sizeof(struct avq_multi_reply) +
-	       AVQ_MULTI_ALIGN(cmd->in_len) <= e->pack_in;
-}
-
 /*
  * The pack's chain came back (or timed out, or was canceled): hand each
  * command its part, in list order. Runs where the chain is delivered.
@@ -286,8 +273,6 @@ avq_engine_pack_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 		    rte_avq_cb_t cb, void *arg, unsigned int flags)
 {
 	struct rte_avq_engine *e = b->e;
-	struct avq_multi_cmd *mc;
-	struct ae_pack_ent *en;
 	struct ae_pack *pk;
 	uint32_t idx;
 	int k, ret;
@@ -295,7 +280,7 @@ avq_engine_pack_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 	k = pack_find(b, cmd->device_id);
 	if (k >= 0) {
 		pk = b->pack[k];
-		if (pk->flags != flags || !pack_fits(pk, cmd)) {
+		if (pk->flags != flags || !avq_engine_pack_fits(pk, cmd)) {
 			/* It goes first: this command comes after it. */
 			ret = pack_post(b, (unsigned int)k);
 			if (ret < 0)
@@ -334,27 +319,6 @@ avq_engine_pack_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 		rte_prefetch0_write(pk->out);
 		rte_prefetch0_write(pk->out + RTE_CACHE_LINE_SIZE);
 	}
-	pk = b->pack[k];
-	mc = (void *)(pk->out + pk->out_len);
-	mc->class_id = avq_to_le16(cmd->class_id);
-	mc->command = avq_to_le16(cmd->command);
-	mc->out_len = avq_to_le32(cmd->out_len);
-	mc->in_cap = avq_to_le32(cmd->in_len);
-	mc->reserved = 0;
-	if (cmd->out_len > 0)
-		memcpy(mc + 1, cmd->out, cmd->out_len);
-	pk->out_len += sizeof(*mc) + AVQ_MULTI_ALIGN(cmd->out_len);
-	/* Two lines ahead of the next entry, inside the list area. */
-	if (pk->out_len + 2 * RTE_CACHE_LINE_SIZE < e->pack_out)
-		rte_prefetch0_write(pk->out + pk->out_len +
-				    2 * RTE_CACHE_LINE_SIZE);
-	en = &pk->ent[pk->n++];
-	en->cb = cb;
-	en->arg = arg;
-	en->in = cmd->in;
-	en->in_cap = cmd->in_len;
-	en->roff = pk->in_len;
-	pk->in_len += sizeof(struct avq_multi_reply) +
-		      AVQ_MULTI_ALIGN(cmd->in_len);
+	avq_engine_pack_append(b->pack[k], cmd, cb, arg);
 	return 0;
 }

@@ -14,8 +14,10 @@
  * in doc/guides/prog_guide/avq_engine.rst.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_lcore.h>
@@ -373,8 +375,19 @@ void avq_engine_req_put(struct rte_avq_engine *e, struct rte_avq_req *r);
 void avq_engine_queue_kick(struct ae_queue *q, bool force);
 
 /* Submission (avq_engine.c); avq_engine_submit() runs entered. */
-int avq_engine_cmd_check(const struct rte_avq_engine *e,
-			 const struct rte_avq_cmd *cmd);
+
+/* 0, or why @p cmd cannot be submitted to @p e at all. */
+static inline int
+avq_engine_cmd_check(const struct rte_avq_engine *e,
+		     const struct rte_avq_cmd *cmd)
+{
+	if (cmd == NULL || (cmd->out_len > 0 && cmd->out == NULL) ||
+	    (cmd->in_len > 0 && cmd->in == NULL))
+		return -EINVAL;
+	if (cmd->out_len > e->max_out || cmd->in_len > e->max_in)
+		return -E2BIG;
+	return 0;
+}
 struct ae_queue *avq_engine_queue_of(struct rte_avq_engine *e,
 				     uint64_t device_id);
 int avq_engine_submit(struct rte_avq_engine *e, const struct rte_avq_cmd *cmd,
@@ -393,6 +406,66 @@ bool avq_engine_release_held(struct ae_queue *q);
 int avq_engine_pack_init(struct rte_avq_engine *e);
 void avq_engine_pack_free(struct rte_avq_engine *e);
 /* Add @p cmd to batch @p b: into its device's pack, or posted alone. */
+/* Whether @p cmd, its list entry and its reply, still fit in @p pk. */
+static inline bool
+avq_engine_pack_fits(const struct ae_pack *pk, const struct rte_avq_cmd *cmd)
+{
+	const struct rte_avq_engine *e = pk->e;
+
+	return pk->n < AE_PACK_MAX &&
+	       (uint64_t)pk->out_len + sizeof(struct avq_multi_cmd) +
+	       AVQ_MULTI_ALIGN(cmd->out_len) <= e->pack_out &&
+	       (uint64_t)pk->in_len + sizeof(struct avq_multi_reply) +
+	       AVQ_MULTI_ALIGN(cmd->in_len) <= e->pack_in;
+}
+
+/* Append @p cmd to @p pk, which it fits (avq_engine_pack_fits()). */
+static inline void
+avq_engine_pack_append(struct ae_pack *pk, const struct rte_avq_cmd *cmd,
+		       rte_avq_cb_t cb, void *arg)
+{
+	struct avq_multi_cmd *mc = (void *)(pk->out + pk->out_len);
+	struct ae_pack_ent *en;
+
+	mc->class_id = avq_to_le16(cmd->class_id);
+	mc->command = avq_to_le16(cmd->command);
+	mc->out_len = avq_to_le32(cmd->out_len);
+	mc->in_cap = avq_to_le32(cmd->in_len);
+	mc->reserved = 0;
+	if (cmd->out_len > 0)
+		memcpy(mc + 1, cmd->out, cmd->out_len);
+	pk->out_len += sizeof(*mc) + AVQ_MULTI_ALIGN(cmd->out_len);
+	/* Two lines ahead of the next entry, inside the list area: the
+	 * device read this area last, own it before the stores wait. */
+	if (pk->out_len + 2 * RTE_CACHE_LINE_SIZE < pk->e->pack_out)
+		rte_prefetch0_write(pk->out + pk->out_len +
+				    2 * RTE_CACHE_LINE_SIZE);
+	en = &pk->ent[pk->n++];
+	en->cb = cb;
+	en->arg = arg;
+	en->in = cmd->in;
+	en->in_cap = cmd->in_len;
+	en->roff = pk->in_len;
+	pk->in_len += sizeof(struct avq_multi_reply) +
+		      AVQ_MULTI_ALIGN(cmd->in_len);
+}
+
+/* The open pack of @p b that a command of @p device_id added with
+ * @p flags joins as it is, if it sits in its home entry (where
+ * avq_engine_pack_add() puts a device's pack when it can); NULL: ask
+ * avq_engine_pack_add(). */
+static inline struct ae_pack *
+avq_engine_pack_home(const struct rte_avq_batch *b, uint64_t device_id,
+		     unsigned int flags, const struct rte_avq_cmd *cmd)
+{
+	struct ae_pack *pk = b->pack[device_id % RTE_AVQ_BATCH_PACKS];
+
+	if (pk != NULL && pk->device_id == device_id && pk->flags == flags &&
+	    avq_engine_pack_fits(pk, cmd))
+		return pk;
+	return NULL;
+}
+
 int avq_engine_pack_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 			rte_avq_cb_t cb, void *arg, unsigned int flags);
 /* Post every pack batch @p b holds open. @return 0 or the first error. */

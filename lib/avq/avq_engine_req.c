@@ -222,6 +222,7 @@ int
 rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 		  rte_avq_cb_t cb, void *arg, unsigned int flags)
 {
+	struct ae_pack *pk;
 	int ret;
 
 	if (b == NULL)
@@ -232,10 +233,18 @@ rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 	/* Inside since begin: no reset can run until the batch ends. */
 	if (ret == 0 && !b->entered)
 		ret = -ECANCELED;
-	if (ret == 0)
-		ret = b->e->packs != NULL ?
-			avq_engine_pack_add(b, cmd, cb, arg, flags) :
-			avq_engine_submit(b->e, cmd, cb, arg, flags, b);
+	if (ret == 0 && b->e->packs != NULL) {
+		/* Most adds join their device's open pack. */
+		pk = avq_engine_pack_home(b, cmd->device_id, flags, cmd);
+		if (likely(pk != NULL)) {
+			avq_engine_pack_append(pk, cmd, cb, arg);
+			b->count++;
+			return 0;
+		}
+		ret = avq_engine_pack_add(b, cmd, cb, arg, flags);
+	} else if (ret == 0) {
+		ret = avq_engine_submit(b->e, cmd, cb, arg, flags, b);
+	}
 	if (ret < 0) {
 		if (b->error == 0)
 			b->error = ret;
