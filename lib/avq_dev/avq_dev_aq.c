@@ -498,7 +498,6 @@ aq_exec_simple(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 {
 	const struct avq_dev_aq *q = &d->aq[aqn];
 	struct avq_cmd_ctx c = { .dev = d, .aq = aqn };
-	struct rte_avq_dev_trace_entry *te;
 	struct avq_desc d0, d1;
 	uint32_t rl, wl, nl, in_len = 0;
 	uint8_t *rva, *wva, ack;
@@ -564,17 +563,8 @@ aq_exec_simple(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 	if (in_len > 0)
 		rte_memcpy(wva + 1, s->in, in_len);
 
-	/* The trace entry, written in place (avq_aq_trace()). */
-	te = &d->trace.e[d->trace.seq % RTE_AVQ_DEV_TRACE_LEN];
-	te->seq = ++d->trace.seq;
-	te->device_id = c.device_id;
-	te->out_len = c.out_len;
-	te->in_len = in_len;
-	te->aq = aqn;
-	te->class_id = c.class_id;
-	te->command = c.command;
-	te->ack = ack;
-	te->malformed = 0;
+	avq_aq_trace_cmd(d, c.device_id, c.out_len, in_len, aqn, c.class_id,
+			 c.command, ack);
 	*used_len = 1 + in_len;
 	return true;
 }

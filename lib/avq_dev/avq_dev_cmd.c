@@ -699,7 +699,6 @@ cmd_multi_exec(struct avq_cmd_ctx *c)
 	struct rte_avq_dev *d = c->dev;
 	struct avq_vdev *vd;
 	const struct avq_multi_hdr *h = (const void *)c->out;
-	struct rte_avq_dev_trace_entry te;
 	const struct avq_multi_cmd *mc;
 	struct avq_multi_reply *rp;
 	struct avq_cmd_ctx sub;
@@ -770,15 +769,8 @@ cmd_multi_exec(struct avq_cmd_ctx *c)
 		memset(rp, 0, sizeof(*rp));
 		rp->ack = ack;
 		rp->in_len = avq_to_le32(sub.in_len);
-		memset(&te, 0, sizeof(te));
-		te.device_id = sub.device_id;
-		te.out_len = olen;
-		te.in_len = sub.in_len;
-		te.aq = c->aq;
-		te.class_id = sub.class_id;
-		te.command = sub.command;
-		te.ack = ack;
-		avq_aq_trace(d, &te);
+		avq_aq_trace_cmd(d, sub.device_id, olen, sub.in_len, c->aq,
+				 sub.class_id, sub.command, ack);
 		off += sizeof(*mc) + AVQ_MULTI_ALIGN(olen);
 		roff += sizeof(*rp) + AVQ_MULTI_ALIGN(icap);
 		roff = RTE_MIN(roff, c->in_cap);

@@ -390,6 +390,28 @@ struct avq_aq_scratch {
 /* avq_dev_aq.c: record an executed command in the trace (sets te->seq). */
 void avq_aq_trace(struct rte_avq_dev *d, struct rte_avq_dev_trace_entry *te);
 
+/* The same for a command whose header was read (malformed 0), written in
+ * place: the paths that run every command (the simple chain, each
+ * command of a MULTI_EXEC list) build no entry to copy. */
+static inline void
+avq_aq_trace_cmd(struct rte_avq_dev *d, uint64_t device_id, uint32_t out_len,
+		 uint32_t in_len, uint16_t aq, uint16_t class_id,
+		 uint16_t command, uint8_t ack)
+{
+	struct rte_avq_dev_trace_entry *te =
+		&d->trace.e[d->trace.seq % RTE_AVQ_DEV_TRACE_LEN];
+
+	te->seq = ++d->trace.seq;
+	te->device_id = device_id;
+	te->out_len = out_len;
+	te->in_len = in_len;
+	te->aq = aq;
+	te->class_id = class_id;
+	te->command = command;
+	te->ack = ack;
+	te->malformed = 0;
+}
+
 /* avq_dev_aq.c: write one used element of @p aq and publish used->idx. */
 void avq_aq_used_put(struct rte_avq_dev *d, uint16_t aq, uint16_t id,
 		     uint32_t len);
