@@ -122,6 +122,10 @@ pack_done(void *arg, int status, uint8_t ack, uint32_t in_len)
 					st = -EPROTO;
 					a = 0;
 					len = 0;
+				} else if (len == sizeof(uint64_t)) {
+					/* The usual reply, one 64-bit value:
+					 * one load and one store. */
+					memcpy(en->in, rp + 1, sizeof(uint64_t));
 				} else if (len > 0) {
 					/* Mostly a few bytes: inline. */
 					rte_memcpy(en->in, rp + 1, len);
