@@ -450,10 +450,6 @@ aq_exec_chain(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 
 /* ---- Device thread: the common chain, without the general walk ---- */
 
-/* The window the last buffer was found in, per device thread (a hint,
- * checked on every use): a queue's buffers mostly sit in one window. */
-static __thread uint32_t aq_win_hint __attribute__((tls_model("initial-exec")));
-
 static inline bool
 aq_win_has(const struct avq_dma_window *w, uint64_t dma, uint64_t len)
 {
@@ -494,9 +490,9 @@ aq_va(const struct rte_avq_dev *d, uint64_t dma, uint64_t len, uint32_t *hint)
  */
 static inline bool
 aq_exec_simple(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
-	       struct avq_aq_scratch *s, uint32_t *hint, uint32_t *used_len)
+	       struct avq_aq_scratch *s, uint32_t *used_len)
 {
-	const struct avq_dev_aq *q = &d->aq[aqn];
+	struct avq_dev_aq *q = &d->aq[aqn];
 	struct avq_cmd_ctx c = { .dev = d, .aq = aqn };
 	struct avq_desc d0, d1;
 	uint32_t rl, wl, nl, in_len = 0;
@@ -522,8 +518,8 @@ aq_exec_simple(struct rte_avq_dev *d, uint16_t aqn, uint16_t head,
 	wl = avq_le32(d1.len);
 	if (rl < sizeof(hdr) || rl > AVQ_AQ_OUT_MAX || wl == 0)
 		return false;
-	rva = aq_va(d, avq_le64(d0.addr), rl, hint);
-	wva = aq_va(d, avq_le64(d1.addr), wl, hint);
+	rva = aq_va(d, avq_le64(d0.addr), rl, &q->win_rd);
+	wva = aq_va(d, avq_le64(d1.addr), wl, &q->win_wr);
 	if (rva == NULL || wva == NULL)
 		return false;
 	/* The driver wrote both areas from its core (a pack of commands
@@ -628,8 +624,8 @@ aq_prefetch(const struct avq_dev_aq *q, uint16_t head)
  * few chains ahead of execution: by then its descriptor is in the cache.
  * A hint only: the chain is checked when it runs. */
 static inline void
-aq_prefetch_buf(const struct rte_avq_dev *d, const struct avq_dev_aq *q,
-		uint16_t head, uint32_t *hint)
+aq_prefetch_buf(const struct rte_avq_dev *d, struct avq_dev_aq *q,
+		uint16_t head)
 {
 	struct avq_desc dsc;
 	uint8_t *va;
@@ -639,7 +635,7 @@ aq_prefetch_buf(const struct rte_avq_dev *d, const struct avq_dev_aq *q,
 	memcpy(&dsc, &q->desc[head], sizeof(dsc));
 	if (avq_le32(dsc.len) == 0)
 		return;
-	va = aq_va(d, avq_le64(dsc.addr), 1, hint);
+	va = aq_va(d, avq_le64(dsc.addr), 1, &q->win_rd);
 	if (va != NULL)
 		rte_prefetch0(va);
 }
@@ -650,7 +646,7 @@ avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 	struct avq_dev_aq *q = &d->aq[aq];
 	uint16_t avail_idx, pending, n, k, head, mask = q->size - 1;
 	unsigned int written = 0, unpub = 0;
-	uint32_t len, hint = aq_win_hint;
+	uint32_t len;
 	struct avq_used_elem *ue;
 
 	/* A2: pairs with the driver's release store of avail->idx: the
@@ -676,7 +672,7 @@ avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 	}
 	for (k = 1; k < RTE_MIN(n, (uint16_t)AVQ_AQ_PREFETCH_BUF); k++)
 		aq_prefetch_buf(d, q, avq_le16(q->avail->ring[
-			(uint16_t)(q->last_avail + k) & mask]), &hint);
+			(uint16_t)(q->last_avail + k) & mask]));
 	for (k = 0; k < n; k++) {
 		head = avq_le16(q->avail->ring[q->last_avail & mask]);
 		q->last_avail++;
@@ -685,12 +681,11 @@ avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 				(uint16_t)(q->last_avail + AVQ_AQ_PREFETCH - 1) & mask]));
 		if (k + AVQ_AQ_PREFETCH_BUF < n)
 			aq_prefetch_buf(d, q, avq_le16(q->avail->ring[
-				(uint16_t)(q->last_avail + AVQ_AQ_PREFETCH_BUF - 1) & mask]),
-				&hint);
+				(uint16_t)(q->last_avail + AVQ_AQ_PREFETCH_BUF - 1) & mask]));
 		/* Fault injection needs the general path (it may fail the
 		 * command before execution). */
 		if (d->fault.active ||
-		    !aq_exec_simple(d, aq, head, s, &hint, &len))
+		    !aq_exec_simple(d, aq, head, s, &len))
 			len = aq_exec_chain(d, aq, head, s);
 		/* Fault injection may hold or drop the completion (and then
 		 * writes and signals it itself). */
@@ -718,6 +713,5 @@ avq_aq_poll(struct rte_avq_dev *d, uint16_t aq, struct avq_aq_scratch *s)
 	}
 	if (written != 0)
 		avq_aq_used_signal(d, aq);
-	aq_win_hint = hint;
 	return n;
 }

@@ -53,6 +53,11 @@ struct avq_dev_aq {
 	uint16_t used_idx;		/* next used entry to write */
 	int kick_fd;			/* eventfd, always open */
 	int call_fd;			/* -1: none */
+	/* The DMA windows its last command and reply buffers were found
+	 * in (hints for aq_va(), checked on every use): a driver keeps
+	 * each kind in one area, often not the same one. */
+	uint32_t win_rd;
+	uint32_t win_wr;
 };
 
 /* ---- Device MMU (per managed device; avq_dev_mmu.c) ---- */
