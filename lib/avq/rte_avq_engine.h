@@ -254,7 +254,7 @@ struct rte_avq_engine_stats {
 	uint64_t packs;		/**< MULTI_EXEC chains posted (conf.batch_pack) */
 	uint64_t packed;	/**< commands posted inside them */
 	uint32_t inflight;	/**< submitted, not yet delivered */
-	uint64_t lat_ns_sum;	/**< submit-to-delivery, over completed */
+	uint64_t lat_ns_sum;	/**< submit-to-delivery, over completed (a sync-queue command: from its posting) */
 	uint64_t lat_ns_max;
 };
 
