@@ -405,7 +405,6 @@ bool avq_engine_release_held(struct ae_queue *q);
 /* Packed batches (avq_engine_pack.c). */
 int avq_engine_pack_init(struct rte_avq_engine *e);
 void avq_engine_pack_free(struct rte_avq_engine *e);
-/* Add @p cmd to batch @p b: into its device's pack, or posted alone. */
 /* Whether @p cmd, its list entry and its reply, still fit in @p pk. */
 static inline bool
 avq_engine_pack_fits(const struct ae_pack *pk, const struct rte_avq_cmd *cmd)
@@ -466,6 +465,7 @@ avq_engine_pack_home(const struct rte_avq_batch *b, uint64_t device_id,
 	return NULL;
 }
 
+/* Add @p cmd to batch @p b: into its device's pack, or posted alone. */
 int avq_engine_pack_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 			rte_avq_cb_t cb, void *arg, unsigned int flags);
 /* Post every pack batch @p b holds open. @return 0 or the first error. */
