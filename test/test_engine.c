@@ -654,9 +654,14 @@ REGISTER_AVQ_TEST(engine_reset_autotest, test_engine_reset);
 static int
 timeout_body(struct eng_fx *f)
 {
-	/* Every completion 60 ms late, timeout 20 ms. */
+	/* A stalled device: nothing is answered until the stall ends, so
+	 * every command expires (timeout 200 ms) however late this thread
+	 * gets to poll. (With a delay fault instead, a poller descheduled
+	 * past both the deadline and the delay harvests the answer first and
+	 * delivers it: an answer there to be seen is not a timeout.)
+	 */
 	struct rte_avq_dev_fault flt = { .fail_class = -1, .fail_command = -1,
-					 .delay_us = 60 * 1000 };
+					 .stall = true };
 	struct rte_avq_engine_stats st;
 	static struct eng_done d[TMO_N];	/* see batch_body */
 	struct rte_avq_cmd c;
@@ -685,6 +690,8 @@ timeout_body(struct eng_fx *f)
 	eng_cmd_status(&c, 3, &in[0]);
 	TEST_ASSERT_EQUAL(rte_avq_submit(f->e, &c, NULL, NULL, 0), -EAGAIN,
 			  "slot of a timed-out command reused");
+	/* The stall ends: the device answers all eight, late. */
+	TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(f->fx.dev, NULL), "");
 	end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
 	do {
 		rte_avq_engine_poll(f->e, 32);
@@ -695,7 +702,6 @@ timeout_body(struct eng_fx *f)
 		TEST_ASSERT_EQUAL(d[i].count, 1, "a late answer was delivered");
 
 	/* Slots are back: the engine works again (lost completions next). */
-	TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(f->fx.dev, NULL), "");
 	TEST_ASSERT_SUCCESS(rte_avq_exec(f->e, &c, &ack, NULL), "");
 	TEST_ASSERT_EQUAL(ack, AVQ_ACK_NOENT, "");
 
@@ -724,8 +730,12 @@ static int
 test_engine_timeout(void)
 {
 	struct rte_avq_engine_conf conf = { .ring_size = 16,
-					    .timeout_us = 20 * 1000 };
+					    .timeout_us = 200 * 1000 };
 
+	/* 200 ms: long enough that a command the device answers never
+	 * expires because a loaded host descheduled its thread (CI runs
+	 * two tests at once on two cores).
+	 */
 	return eng_run(NULL, &conf, timeout_body);
 }
 REGISTER_AVQ_TEST(engine_timeout_autotest, test_engine_timeout);

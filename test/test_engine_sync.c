@@ -470,7 +470,7 @@ reset_body(struct sq_fx *f)
 
 	sq_cmd(&c, AVQ_MGMT_DEVICE_ID, AVQ_CLASS_CAP, AVQ_CAP_GET, &caps,
 	       sizeof(caps));
-	/* No answer within the timeout (100 ms): -ETIMEDOUT, and the sync
+	/* No answer within the timeout (300 ms): -ETIMEDOUT, and the sync
 	 * queue is out of use (its buffers may still be written) ... */
 	TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(f->fx.dev, &flt), "");
 	seq0 = avq_fx_trace_last(&f->fx);
@@ -523,7 +523,10 @@ reset_body(struct sq_fx *f)
 static int
 test_engine_sync_reset(void)
 {
-	return sq_run(100 * 1000, reset_body);
+	/* The exec that the reset waits for is answered 30 ms after it is
+	 * posted: a 300 ms timeout leaves a descheduled unstall thread room
+	 * on a loaded host. */
+	return sq_run(300 * 1000, reset_body);
 }
 REGISTER_AVQ_TEST(engine_sync_reset_autotest, test_engine_sync_reset);
 

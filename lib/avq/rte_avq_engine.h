@@ -25,9 +25,11 @@
  *    ring positions.
  *  - Commands for different devices never wait for each other's
  *    completions.
- *  - A command the device does not answer before its deadline completes
- *    with -ETIMEDOUT; its ring slot stays reserved until the device returns
- *    it (or the engine is reset), so a late answer is discarded safely.
+ *  - A command whose answer has not arrived when a poll finds its deadline
+ *    passed completes with -ETIMEDOUT (an answer that is there when the
+ *    engine looks is delivered, even if the deadline passed before the
+ *    look); its ring slot stays reserved until the device returns it (or
+ *    the engine is reset), so a late answer is discarded safely.
  *  - rte_avq_engine_reset() fails everything in flight with -ECANCELED and
  *    leaves the engine usable. A device reset (STATUS 0) of a managed device
  *    is an ordinary command ordered with the device's other commands.
