@@ -100,6 +100,12 @@ void bench_percentiles(uint64_t *s, uint32_t n, struct bench_row *r);
  * @p v), or -1 for none. */
 double bench_median(double *v, uint32_t n);
 int bench_cacheline(void);
+/** Cache-line round trips with the second lcore (its core must be free):
+ * @p blocks samples in @p s, each the mean cycles of one block of 16,
+ * and their total cycles in @p t_all. */
+int bench_cl_blocks(uint32_t blocks, uint64_t *s, uint64_t *t_all);
+/** Block size of bench_cl_blocks(). */
+#define BENCH_CL_BLOCK		16
 /* Reference row: a bare split-ring command round trip (no avq code). */
 int bench_bare_ring(void);
 
@@ -109,6 +115,8 @@ int bench_sync(struct bench_env *env, const char *sec, const char *key,
 	       const char *name, uint32_t iters);
 int bench_async(struct bench_env *env);
 int bench_paired(struct bench_env *env);
+/* Row e's round trip and the cache-line reference, in rounds. */
+int bench_rtt_paired(struct bench_env *env);
 int bench_lcores(struct bench_env *env);
 int bench_idle_cpu(struct bench_env *env);
 

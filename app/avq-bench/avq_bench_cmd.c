@@ -660,6 +660,94 @@ bench_paired(struct bench_env *env)
 	return 0;
 }
 
+/*
+ * Row e's round trip and the cache-line reference measured back to back,
+ * in rounds, as bench_paired() does for the rates: the reference row runs
+ * first and row e some 30 s later, and this machine's speed (and where
+ * the host puts the two vCPUs) drifts in between. The pingpong needs the
+ * device's core: the device thread stops for the reference block and
+ * starts again (same rings, same engine) for the sync block, which first
+ * warms up. Each round's ratio is sync p50 / cache-line p50; the row
+ * gives their median.
+ */
+#define RTT_ROUNDS	9
+
+int
+bench_rtt_paired(struct bench_env *env)
+{
+	uint32_t cl_blocks = RTE_MAX(bench_opt->rounds / BENCH_CL_BLOCK /
+				     RTT_ROUNDS, 64u);
+	uint32_t n = RTE_MAX(bench_opt->iters / RTT_ROUNDS, 500u);
+	double rc[RTT_ROUNDS], rs[RTT_ROUNDS], rr[RTT_ROUNDS];
+	uint64_t *cl, *lat, t_all, t0, t1;
+	struct bench_row tmp, *row;
+	struct rte_avq_cmd cmd;
+	uint32_t in_len, r, i;
+	uint8_t ack;
+	rte_le64_t f;
+	int ret = 0, ret2;
+
+	cl = malloc(sizeof(*cl) * cl_blocks);
+	lat = malloc(sizeof(*lat) * n);
+	if (cl == NULL || lat == NULL) {
+		free(cl);
+		free(lat);
+		return -ENOMEM;
+	}
+	feat_cmd(&cmd, env->ids[0], &f);
+	for (r = 0; r < RTT_ROUNDS && ret == 0; r++) {
+		ret = rte_avq_dev_stop(env->dev);
+		if (ret == 0) {
+			ret = bench_cl_blocks(cl_blocks, cl, &t_all);
+			ret2 = rte_avq_dev_start(env->dev);
+			ret = ret < 0 ? ret : ret2;
+		}
+		if (ret < 0) {
+			fprintf(stderr, "avq-bench: paired round trip: %s\n",
+				strerror(-ret));
+			break;
+		}
+		bench_percentiles(cl, cl_blocks, &tmp);
+		rc[r] = tmp.p50;
+		for (i = 0; i < WARMUP + n; i++) {
+			t0 = bench_tsc();
+			ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
+			t1 = bench_tsc();
+			if (ret != 0 || ack != AVQ_ACK_OK ||
+			    in_len != sizeof(f)) {
+				cmd_failed("rte_avq_exec", ret, ack, in_len);
+				if (ret != 0) {
+					ret = -EIO;
+					break;
+				}
+			}
+			if (i >= WARMUP)
+				lat[i - WARMUP] = t1 - t0;
+		}
+		if (ret < 0)
+			break;
+		bench_percentiles(lat, n, &tmp);
+		rs[r] = tmp.p50;
+		rr[r] = rs[r] / rc[r];
+	}
+	free(cl);
+	free(lat);
+	if (ret < 0)
+		return ret;
+	row = bench_row_add("e", "e.rtt_paired",
+			    "paired: sync polled p50 / cache-line p50");
+	row->count = RTT_ROUNDS;
+	/* Sorted by bench_median(): rr[0] and rr[RTT_ROUNDS - 1] are then
+	 * the lowest and the highest round. */
+	row->value = bench_median(rr, RTT_ROUNDS);
+	row->p50 = bench_median(rs, RTT_ROUNDS);
+	snprintf(row->note, sizeof(row->note),
+		 "%u rounds of %u CL + %u sync; CL p50 %.1f ns; "
+		 "rounds %.2f-%.2fx", RTT_ROUNDS, cl_blocks * BENCH_CL_BLOCK,
+		 n, bench_median(rc, RTT_ROUNDS), rr[0], rr[RTT_ROUNDS - 1]);
+	return 0;
+}
+
 /* (c): submitters for a fixed time. */
 struct lcore_arg {
 	struct async_ctx c;

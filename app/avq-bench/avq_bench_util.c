@@ -99,7 +99,7 @@ bench_percentiles(uint64_t *s, uint32_t n, struct bench_row *r)
 
 /* Rounds timed together: one sample is the mean of a block, so that the
  * two TSC reads (tens of cycles in a VM) weigh 1/16 on each round. */
-#define PP_BLOCK	16
+#define PP_BLOCK	BENCH_CL_BLOCK
 #define PP_WARMUP	10000
 
 struct pingpong {
@@ -131,23 +131,17 @@ pp_worker(void *arg)
 }
 
 int
-bench_cacheline(void)
+bench_cl_blocks(uint32_t blocks, uint64_t *s, uint64_t *t_all)
 {
-	uint32_t blocks = bench_opt->rounds / PP_BLOCK, b, k;
-	uint64_t *s, i = 0, t0, t1, t_all;
-	struct bench_row *r;
+	uint64_t i = 0, t0, t1;
+	uint32_t b, k;
 	int ret;
 
-	s = malloc(sizeof(*s) * blocks);
-	if (s == NULL)
-		return -ENOMEM;
 	pp.seq = 0;
 	pp.rounds = PP_WARMUP + (uint64_t)blocks * PP_BLOCK;
 	ret = rte_eal_remote_launch(pp_worker, NULL, bench_worker_lcore);
-	if (ret < 0) {
-		free(s);
+	if (ret < 0)
 		return ret;
-	}
 	for (k = 0; k < PP_WARMUP; k++) {
 		i++;
 		/* P2: pairs with the acquire load P1 in pp_worker(). */
@@ -156,7 +150,7 @@ bench_cacheline(void)
 		while (__atomic_load_n(&pp.seq, __ATOMIC_ACQUIRE) != 2 * i)
 			;
 	}
-	t_all = bench_tsc();
+	*t_all = bench_tsc();
 	for (b = 0; b < blocks; b++) {
 		t0 = bench_tsc();
 		for (k = 0; k < PP_BLOCK; k++) {
@@ -170,9 +164,27 @@ bench_cacheline(void)
 		t1 = bench_tsc();
 		s[b] = (t1 - t0) / PP_BLOCK;
 	}
-	t_all = bench_tsc() - t_all;
+	*t_all = bench_tsc() - *t_all;
 	rte_eal_wait_lcore(bench_worker_lcore);
+	return 0;
+}
 
+int
+bench_cacheline(void)
+{
+	uint32_t blocks = bench_opt->rounds / PP_BLOCK;
+	struct bench_row *r;
+	uint64_t *s, t_all;
+	int ret;
+
+	s = malloc(sizeof(*s) * blocks);
+	if (s == NULL)
+		return -ENOMEM;
+	ret = bench_cl_blocks(blocks, s, &t_all);
+	if (ret < 0) {
+		free(s);
+		return ret;
+	}
 	r = bench_row_add("ref", "cacheline_rtt", "cache-line round trip, 2 cores");
 	r->count = (double)blocks * PP_BLOCK;
 	r->time_ms = bench_tsc_ns(t_all) / 1e6;
