@@ -142,9 +142,15 @@ pk_make(struct pk_fx *f, struct pk_cmd *k, unsigned int i, uint64_t *seed)
 	}
 }
 
+/* The mix in batches of 1 to 45 commands, each command's result checked
+ * against the same command executed alone. @p burst: the batches are
+ * posted with rte_avq_batch_add_burst(), in two bursts each (the first
+ * one empty for a batch of 1), else one rte_avq_batch_add() a command. */
 static int
-pk_results(struct pk_fx *f, bool want_packs)
+pk_results(struct pk_fx *f, bool want_packs, bool burst)
 {
+	static struct rte_avq_cmd cmds[45];
+	static void *args[45];
 	static struct pk_cmd k[PK_N];
 	static struct rte_avq_dev_trace_entry te[2 * PK_N];
 	struct rte_avq_engine_stats st, st0;
@@ -163,9 +169,25 @@ pk_results(struct pk_fx *f, bool want_packs)
 	for (i = 0; i < PK_N; i += n) {
 		n = RTE_MIN(1u + (i % 45), PK_N - i);
 		rte_avq_batch_begin(f->e, &b);
-		for (j = i; j < i + n; j++)
-			TEST_ASSERT_SUCCESS(rte_avq_batch_add(&b, &k[j].c, pk_cb,
-							      &k[j], 0), "add %u", j);
+		if (burst) {
+			uint32_t h = n / 2;
+
+			for (j = 0; j < n; j++) {
+				cmds[j] = k[i + j].c;
+				args[j] = &k[i + j];
+			}
+			TEST_ASSERT_EQUAL(rte_avq_batch_add_burst(&b, cmds, h,
+					  pk_cb, args, 0), (int)h, "");
+			TEST_ASSERT_EQUAL(rte_avq_batch_add_burst(&b, cmds + h,
+					  n - h, pk_cb, args + h, 0),
+					  (int)(n - h), "");
+			TEST_ASSERT_EQUAL(b.count, n, "");
+		} else {
+			for (j = i; j < i + n; j++)
+				TEST_ASSERT_SUCCESS(rte_avq_batch_add(&b,
+						    &k[j].c, pk_cb, &k[j], 0),
+						    "add %u", j);
+		}
 		TEST_ASSERT_EQUAL(rte_avq_batch_end(&b), (int)n, "");
 	}
 	for (i = 0; i < PK_N; i++) {
@@ -236,11 +258,107 @@ test_engine_pack_results(void)
 	int ret = TEST_FAILED;
 
 	if (pk_setup(&f, true, 0) == 0)
-		ret = pk_results(&f, true);
+		ret = pk_results(&f, true, false);
 	pk_teardown(&f);
 	return ret;
 }
 REGISTER_AVQ_TEST(engine_pack_results_autotest, test_engine_pack_results);
+
+/* The same batches posted in bursts: packed, and plain chains when the
+ * device does not offer MULTI_EXEC. */
+static int
+test_engine_pack_burst(void)
+{
+	struct pk_fx f;
+	int ret = TEST_FAILED;
+
+	if (pk_setup(&f, true, 0) == 0)
+		ret = pk_results(&f, true, true);
+	pk_teardown(&f);
+	if (ret != TEST_SUCCESS)
+		return ret;
+	ret = TEST_FAILED;
+	if (pk_setup(&f, false, 0) == 0)
+		ret = pk_results(&f, false, true);
+	pk_teardown(&f);
+	return ret;
+}
+REGISTER_AVQ_TEST(engine_pack_burst_autotest, test_engine_pack_burst);
+
+/* A burst stops at its first bad command: the ones before it are posted
+ * and complete, it and the ones after it are not; rte_errno and the
+ * batch say why. */
+static int
+pk_burst_error(struct pk_fx *f)
+{
+	static struct pk_cmd k[5];
+	static struct rte_avq_cmd cmds[5];
+	static void *args[5];
+	struct rte_avq_engine_stats st0, st;
+	struct rte_avq_batch b;
+	uint64_t seed = 0xb0a5, end;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(k); i++) {
+		pk_make(f, &k[i], 0, &seed);	/* FEAT_DEVICE_GET */
+		k[i].c.device_id = f->id[0];
+		cmds[i] = k[i].c;
+		args[i] = &k[i];
+	}
+	cmds[3].in_len = 1u << 30;	/* beyond any engine's max_in */
+	TEST_ASSERT_SUCCESS(rte_avq_engine_stats_get(f->e, &st0), "");
+	rte_avq_batch_begin(f->e, &b);
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_avq_batch_add_burst(&b, cmds, 5, pk_cb, args, 0),
+			  3, "posted before the bad one");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "");
+	TEST_ASSERT_EQUAL(b.error, -E2BIG, "");
+	TEST_ASSERT_EQUAL(b.count, 3, "");
+	/* Nothing at all: a NULL array with a count, a NULL batch. */
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_avq_batch_add_burst(&b, NULL, 2, pk_cb, args, 0),
+			  0, "");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "");
+	TEST_ASSERT_EQUAL(rte_avq_batch_add_burst(NULL, cmds, 2, pk_cb, args,
+						  0), 0, "");
+	TEST_ASSERT_EQUAL(rte_avq_batch_add_burst(&b, cmds, 0, pk_cb, args, 0),
+			  0, "");
+	TEST_ASSERT_EQUAL(rte_avq_batch_end(&b), 3, "");
+	end = avq_test_ms() + 2000;
+	while ((k[0].done + k[1].done + k[2].done) < 3 && avq_test_ms() < end)
+		rte_avq_engine_poll(f->e, 64);
+	for (i = 0; i < 3; i++) {
+		TEST_ASSERT_EQUAL(k[i].done, 1, "command %u", i);
+		TEST_ASSERT_EQUAL(k[i].status, 0, "");
+		TEST_ASSERT_EQUAL(k[i].ack, AVQ_ACK_OK, "");
+		TEST_ASSERT_EQUAL(k[i].in_len, 8, "");
+	}
+	rte_avq_engine_poll(f->e, 64);
+	TEST_ASSERT_EQUAL(k[3].done + k[4].done, 0, "not posted, yet called");
+	TEST_ASSERT_SUCCESS(rte_avq_engine_stats_get(f->e, &st), "");
+	TEST_ASSERT_EQUAL(st.submitted - st0.submitted, 3, "");
+	TEST_ASSERT_EQUAL(st.inflight, 0, "");
+	return TEST_SUCCESS;
+}
+
+static int
+test_engine_pack_burst_error(void)
+{
+	struct pk_fx f;
+	int ret = TEST_FAILED;
+
+	if (pk_setup(&f, true, 0) == 0)
+		ret = pk_burst_error(&f);
+	pk_teardown(&f);
+	if (ret != TEST_SUCCESS)
+		return ret;
+	ret = TEST_FAILED;
+	if (pk_setup(&f, false, 0) == 0)
+		ret = pk_burst_error(&f);
+	pk_teardown(&f);
+	return ret;
+}
+REGISTER_AVQ_TEST(engine_pack_burst_error_autotest, test_engine_pack_burst_error);
 
 static int
 test_engine_pack_not_offered(void)
@@ -249,7 +367,7 @@ test_engine_pack_not_offered(void)
 	int ret = TEST_FAILED;
 
 	if (pk_setup(&f, false, 0) == 0)
-		ret = pk_results(&f, false);
+		ret = pk_results(&f, false, false);
 	pk_teardown(&f);
 	return ret;
 }
@@ -300,7 +418,7 @@ pk_lost(struct pk_fx *f, bool reset)
 	TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(f->fx.dev, NULL), "");
 	if (!reset)
 		TEST_ASSERT_SUCCESS(rte_avq_engine_reset(f->e), "");
-	return pk_results(f, true);
+	return pk_results(f, true, false);
 }
 
 static int

@@ -14,6 +14,7 @@
 
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_pause.h>
 
 #include "avq_engine_private.h"
@@ -252,6 +253,57 @@ rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 	}
 	b->count++;
 	return 0;
+}
+
+int
+rte_avq_batch_add_burst(struct rte_avq_batch *b,
+			const struct rte_avq_cmd *cmds, unsigned int n,
+			rte_avq_cb_t cb, void *const *args, unsigned int flags)
+{
+	const struct rte_avq_cmd *cmd;
+	struct rte_avq_engine *e;
+	struct ae_pack *pk;
+	unsigned int i;
+	void *arg;
+	int ret = 0;
+
+	if (b == NULL || b->e == NULL || (cmds == NULL && n > 0)) {
+		rte_errno = EINVAL;
+		return 0;
+	}
+	e = b->e;
+	/* Inside since begin: no reset can run until the batch ends. */
+	if (!b->entered)
+		ret = -ECANCELED;
+	for (i = 0; i < n && ret == 0; i++) {
+		cmd = &cmds[i];
+		arg = args != NULL ? args[i] : NULL;
+		ret = avq_engine_cmd_check(e, cmd);
+		if (ret != 0)
+			break;
+		if (e->packs != NULL) {
+			/* As rte_avq_batch_add(): most join their device's
+			 * open pack. */
+			pk = avq_engine_pack_home(b, cmd->device_id, flags, cmd);
+			if (likely(pk != NULL)) {
+				avq_engine_pack_append(pk, cmd, cb, arg);
+				continue;
+			}
+			ret = avq_engine_pack_add(b, cmd, cb, arg, flags);
+		} else {
+			ret = avq_engine_submit(e, cmd, cb, arg, flags, b);
+		}
+		if (ret < 0)
+			break;
+		ret = 0;
+	}
+	b->count += i;
+	if (ret < 0) {
+		if (b->error == 0)
+			b->error = ret;
+		rte_errno = -ret;
+	}
+	return (int)i;
 }
 
 int

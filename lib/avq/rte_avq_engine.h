@@ -222,6 +222,22 @@ void rte_avq_batch_begin(struct rte_avq_engine *e, struct rte_avq_batch *b);
 int rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
 		      rte_avq_cb_t cb, void *arg, unsigned int flags);
 
+/**
+ * Post @p n commands of the batch at once: @p cmds[i] completes by
+ * @p cb(@p args[i], ...) (@p args NULL: every callback gets NULL), as
+ * @p n calls of rte_avq_batch_add() in order would, with the per-call
+ * checks of the batch done once.
+ * @return the number of commands posted (0..@p n), the first ones of the
+ *   array. When fewer than @p n, rte_errno holds why the next one was
+ *   not (the positive errno of what rte_avq_batch_add() would have
+ *   returned: EAGAIN for a full ring, E2BIG, EINVAL, ECANCELED); the
+ *   batch keeps what was posted and records the error as an add does.
+ */
+int rte_avq_batch_add_burst(struct rte_avq_batch *b,
+			    const struct rte_avq_cmd *cmds, unsigned int n,
+			    rte_avq_cb_t cb, void *const *args,
+			    unsigned int flags);
+
 /** Announce everything posted with one doorbell per queue touched.
  * @return commands posted, or the first error if none was. */
 int rte_avq_batch_end(struct rte_avq_batch *b);
