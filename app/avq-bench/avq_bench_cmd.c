@@ -151,45 +151,63 @@ sync_pass(struct bench_env *env, const struct rte_avq_cmd *cmd, uint32_t n,
 	return 0;
 }
 
-int
-bench_sync(struct bench_env *env, const char *sec, const char *key,
-	   const char *name, uint32_t n)
+/*
+ * @p warm and then @p n rte_avq_exec() calls of @p cmd (a
+ * FEAT_DEVICE_GET), each of the @p n timed into @p lat (cycles). A wrong
+ * answer is reported and counted, a failed call stops. @return 0 with the
+ * @p n calls' cycles in @p cycles, or -EIO.
+ */
+static int
+sync_stamped(struct bench_env *env, const struct rte_avq_cmd *cmd,
+	     uint32_t warm, uint32_t n, uint64_t *lat, uint64_t *cycles)
 {
-	uint64_t *lat, t0, t1, t_all = 0;
-	struct rte_avq_dev_stats d0, d1;
-	struct rte_avq_cmd cmd;
-	struct bench_row *r;
-	uint32_t in_len, i, warm = RTE_MIN((uint32_t)WARMUP, n);
-	double t_stamped;
+	uint64_t t0, t1, t_all = 0;
+	uint32_t in_len, i;
 	uint8_t ack;
-	rte_le64_t f;
 	int ret;
 
-	lat = malloc(sizeof(*lat) * n);
-	if (lat == NULL)
-		return -ENOMEM;
-	feat_cmd(&cmd, env->ids[0], &f);
 	for (i = 0; i < warm + n; i++) {
 		if (i == warm)
 			t_all = bench_tsc();
 		ack = AVQ_ACK_ERR;
 		in_len = 0;
 		t0 = bench_tsc();
-		ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
+		ret = rte_avq_exec(env->e, cmd, &ack, &in_len);
 		t1 = bench_tsc();
-		if (ret != 0 || ack != AVQ_ACK_OK || in_len != sizeof(f)) {
+		if (ret != 0 || ack != AVQ_ACK_OK ||
+		    in_len != sizeof(rte_le64_t)) {
 			cmd_failed("rte_avq_exec", ret, ack, in_len);
 			if (ret != 0)
-				break;
+				return -EIO;
 		}
 		if (i >= warm)
 			lat[i - warm] = t1 - t0;
 	}
-	if (i < warm + n) {
+	*cycles = bench_tsc() - t_all;
+	return 0;
+}
+
+int
+bench_sync(struct bench_env *env, const char *sec, const char *key,
+	   const char *name, uint32_t n)
+{
+	uint32_t warm = RTE_MIN((uint32_t)WARMUP, n);
+	struct rte_avq_dev_stats d0, d1;
+	uint64_t *lat, t_all = 0;
+	struct rte_avq_cmd cmd;
+	struct bench_row *r;
+	double t_stamped;
+	rte_le64_t f;
+
+	lat = malloc(sizeof(*lat) * n);
+	if (lat == NULL)
+		return -ENOMEM;
+	feat_cmd(&cmd, env->ids[0], &f);
+	if (sync_stamped(env, &cmd, warm, n, lat, &t_all) < 0) {
 		free(lat);
 		return -EIO;
 	}
-	t_stamped = n * 1e9 / bench_tsc_ns(bench_tsc() - t_all);
+	t_stamped = n * 1e9 / bench_tsc_ns(t_all);
 	/* Rate pass without the clock reads around each command, as the
 	 * async rows' (the ratio compares the two). */
 	rte_avq_dev_stats_get(env->dev, &d0);
@@ -759,12 +777,11 @@ bench_rtt_paired(struct bench_env *env)
 				     RTT_ROUNDS, 64u);
 	uint32_t n = RTE_MAX(bench_opt->iters / RTT_ROUNDS, 500u);
 	double rc[RTT_ROUNDS], rs[RTT_ROUNDS], rr[RTT_ROUNDS];
-	uint64_t *cl, *lat, t_all, t0, t1;
+	uint64_t *cl, *lat, t_all;
 	struct bench_row tmp, *row;
 	struct rte_avq_cmd cmd;
-	uint32_t in_len, r, i;
-	uint8_t ack;
 	rte_le64_t f;
+	uint32_t r;
 	int ret = 0, ret2;
 
 	cl = malloc(sizeof(*cl) * cl_blocks);
@@ -789,21 +806,7 @@ bench_rtt_paired(struct bench_env *env)
 		}
 		bench_percentiles(cl, cl_blocks, &tmp);
 		rc[r] = tmp.p50;
-		for (i = 0; i < WARMUP + n; i++) {
-			t0 = bench_tsc();
-			ret = rte_avq_exec(env->e, &cmd, &ack, &in_len);
-			t1 = bench_tsc();
-			if (ret != 0 || ack != AVQ_ACK_OK ||
-			    in_len != sizeof(f)) {
-				cmd_failed("rte_avq_exec", ret, ack, in_len);
-				if (ret != 0) {
-					ret = -EIO;
-					break;
-				}
-			}
-			if (i >= WARMUP)
-				lat[i - WARMUP] = t1 - t0;
-		}
+		ret = sync_stamped(env, &cmd, WARMUP, n, lat, &t_all);
 		if (ret < 0)
 			break;
 		bench_percentiles(lat, n, &tmp);
