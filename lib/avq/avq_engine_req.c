@@ -219,33 +219,48 @@ rte_avq_batch_begin(struct rte_avq_engine *e, struct rte_avq_batch *b)
 		b->entered = 1;
 }
 
-int
-rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
-		  rte_avq_cb_t cb, void *arg, unsigned int flags)
+/* Post @p cmd in open batch @p b (entered, engine set): into its
+ * device's pack, or alone. 0 or the error; the caller counts and records. */
+static __rte_always_inline int
+batch_post(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
+	   rte_avq_cb_t cb, void *arg, unsigned int flags)
 {
+	struct rte_avq_engine *e = b->e;
 	struct ae_pack *pk;
 	int ret;
 
-	if (b == NULL)
-		return -EINVAL;
-	if (b->e == NULL)
-		return -EINVAL;
-	ret = avq_engine_cmd_check(b->e, cmd);
-	/* Inside since begin: no reset can run until the batch ends. */
-	if (ret == 0 && !b->entered)
-		ret = -ECANCELED;
-	if (ret == 0 && b->e->packs != NULL) {
+	ret = avq_engine_cmd_check(e, cmd);
+	if (ret != 0)
+		return ret;
+	if (e->packs != NULL) {
 		/* Most adds join their device's open pack. */
 		pk = avq_engine_pack_home(b, cmd->device_id, flags, cmd);
 		if (likely(pk != NULL)) {
 			avq_engine_pack_append(pk, cmd, cb, arg);
-			b->count++;
 			return 0;
 		}
 		ret = avq_engine_pack_add(b, cmd, cb, arg, flags);
-	} else if (ret == 0) {
-		ret = avq_engine_submit(b->e, cmd, cb, arg, flags, b);
+	} else {
+		ret = avq_engine_submit(e, cmd, cb, arg, flags, b);
 	}
+	return ret < 0 ? ret : 0;
+}
+
+int
+rte_avq_batch_add(struct rte_avq_batch *b, const struct rte_avq_cmd *cmd,
+		  rte_avq_cb_t cb, void *arg, unsigned int flags)
+{
+	int ret;
+
+	if (b == NULL || b->e == NULL)
+		return -EINVAL;
+	/* Inside since begin: no reset can run until the batch ends. Not
+	 * entered (a reset was running at begin): a bad command still gets
+	 * its own error first. */
+	if (likely(b->entered))
+		ret = batch_post(b, cmd, cb, arg, flags);
+	else
+		ret = avq_engine_cmd_check(b->e, cmd) ?: -ECANCELED;
 	if (ret < 0) {
 		if (b->error == 0)
 			b->error = ret;
@@ -260,42 +275,21 @@ rte_avq_batch_add_burst(struct rte_avq_batch *b,
 			const struct rte_avq_cmd *cmds, unsigned int n,
 			rte_avq_cb_t cb, void *const *args, unsigned int flags)
 {
-	const struct rte_avq_cmd *cmd;
-	struct rte_avq_engine *e;
-	struct ae_pack *pk;
 	unsigned int i;
-	void *arg;
 	int ret = 0;
 
 	if (b == NULL || b->e == NULL || (cmds == NULL && n > 0)) {
 		rte_errno = EINVAL;
 		return 0;
 	}
-	e = b->e;
 	/* Inside since begin: no reset can run until the batch ends. */
 	if (!b->entered)
 		ret = -ECANCELED;
 	for (i = 0; i < n && ret == 0; i++) {
-		cmd = &cmds[i];
-		arg = args != NULL ? args[i] : NULL;
-		ret = avq_engine_cmd_check(e, cmd);
-		if (ret != 0)
-			break;
-		if (e->packs != NULL) {
-			/* As rte_avq_batch_add(): most join their device's
-			 * open pack. */
-			pk = avq_engine_pack_home(b, cmd->device_id, flags, cmd);
-			if (likely(pk != NULL)) {
-				avq_engine_pack_append(pk, cmd, cb, arg);
-				continue;
-			}
-			ret = avq_engine_pack_add(b, cmd, cb, arg, flags);
-		} else {
-			ret = avq_engine_submit(e, cmd, cb, arg, flags, b);
-		}
+		ret = batch_post(b, &cmds[i], cb, args != NULL ? args[i] : NULL,
+				 flags);
 		if (ret < 0)
 			break;
-		ret = 0;
 	}
 	b->count += i;
 	if (ret < 0) {
