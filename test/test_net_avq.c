@@ -33,6 +33,8 @@
 #define NT_LEN		128
 #define NT_ETHERTYPE	0x88b5
 #define NT_WAIT_MS	3000
+/* Receive buffers a net_avq queue keeps posted by default (the guide). */
+#define NT_RX_POST_DEFAULT	64
 
 static struct rte_mempool *nt_pool;
 
@@ -668,6 +670,75 @@ test_net_avq_fault(void)
 }
 REGISTER_AVQ_TEST(net_avq_fault_autotest, test_net_avq_fault);
 
+/* Frames the device took from queue @p q of @p port's managed device
+ * (tx queue: frames switched) or wrote into it (rx queue). */
+static int
+nt_dev_packets(uint16_t port, uint16_t q, uint64_t *n)
+{
+	struct rte_avq_dev_vq_stats st;
+	struct rte_avq_dev *model;
+	uint64_t id;
+
+	NT_RUN(nt_model_of(port, &model, &id));
+	TEST_ASSERT_SUCCESS(rte_avq_dev_vq_stats(model, id, q, &st), "");
+	*n = st.packets;
+	return TEST_SUCCESS;
+}
+
+/* rx_post: how many receive buffers a queue keeps posted. Frames sent to
+ * a port that does not poll fill exactly that many (the device holds the
+ * next ones in its backlog); once it polls, every frame arrives. */
+static int
+nt_rx_post_case(uint16_t tx, uint16_t rx, unsigned int n, uint64_t posted)
+{
+	struct rte_ether_addr dst;
+	uint64_t sent = 0, wrote = 0, end = avq_test_ms() + NT_WAIT_MS;
+
+	rte_eth_macaddr_get(rx, &dst);
+	NT_RUN(nt_dev_packets(rx, 0, &wrote));
+	TEST_ASSERT_EQUAL(wrote, 0, "port %u: nothing received yet", rx);
+	NT_RUN(nt_send(tx, 0, &dst, 7000, n, 0, NT_LEN));
+	/* Switched: every frame written or held (tx queue 0 is vq 1). */
+	while (sent < n) {
+		TEST_ASSERT(avq_test_ms() < end, "port %u: %" PRIu64 " of %u frames taken",
+			    tx, sent, n);
+		rte_delay_us_sleep(1000);
+		NT_RUN(nt_dev_packets(tx, 1, &sent));
+	}
+	NT_RUN(nt_dev_packets(rx, 0, &wrote));
+	TEST_ASSERT_EQUAL(wrote, posted, "port %u: frames written before it polled",
+			  rx);
+	return nt_expect(rx, 1, 7000, n, NT_LEN, NULL);
+}
+
+static int
+test_net_avq_rx_post(void)
+{
+	uint16_t p0, p1, p2;
+
+	NT_RUN(nt_init());
+	NT_RUN(nt_vdev(0, NULL, &p0));
+	NT_RUN(nt_vdev(1, "rx_post=32", &p1));
+	NT_RUN(nt_vdev(2, "ring_size=128,rx_post=4096", &p2));
+	NT_RUN(nt_start(p0, 1, 0));
+	NT_RUN(nt_start(p1, 1, 0));
+	NT_RUN(nt_start(p2, 1, 0));
+	NT_RUN(nt_link_wait(p0, true));
+	NT_RUN(nt_link_wait(p1, true));
+	NT_RUN(nt_link_wait(p2, true));
+	/* 32 posted, 8 more held by the device until the port polls. */
+	NT_RUN(nt_rx_post_case(p0, p1, 40, 32));
+	/* The default: 64 of the ring's 256. */
+	NT_RUN(nt_rx_post_case(p1, p0, 80, NT_RX_POST_DEFAULT));
+	/* More than the ring: the whole ring (128). */
+	NT_RUN(nt_rx_post_case(p0, p2, 120, 120));
+	nt_close(p0);
+	nt_close(p1);
+	nt_close(p2);
+	return TEST_SUCCESS;
+}
+REGISTER_AVQ_TEST(net_avq_rx_post_autotest, test_net_avq_rx_post);
+
 /* Bad devargs: an error that names the key, and nothing left behind. */
 static int
 test_net_avq_devargs(void)
@@ -682,6 +753,8 @@ test_net_avq_devargs(void)
 		"mgmt=sim0,mtu=9001",
 		"mgmt=sim0,ring_size=100",
 		"mgmt=sim0,ring_size=32",
+		"mgmt=sim0,rx_post=31",
+		"mgmt=sim0,rx_post=x",
 		"mgmt=sim0,mac=01:00:00:00:00:01",
 		"mgmt=sim0,mac=zz",
 	};

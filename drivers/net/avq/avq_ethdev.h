@@ -52,8 +52,11 @@ extern int avq_net_logtype;
 #define AVQ_RING_MAX		32768u
 /* Receive buffers are posted in batches of this many (one alloc_bulk). */
 #define AVQ_RX_REFILL		32u
-/* Transmit: reclaim used chains when fewer descriptors than this are free. */
-#define AVQ_TX_FREE_THRESH	64u
+/* Receive buffers kept posted per queue (devarg rx_post): few, so that
+ * the buffers the device writes are ones it wrote a short while ago, still
+ * in its core's L2, rather than the whole ring's worth. */
+#define AVQ_RX_POST_DEFAULT	64u
+#define AVQ_RX_POST_MIN		AVQ_RX_REFILL
 #define AVQ_MAX_PAIRS		128u
 /* Frames of one burst (larger bursts are cut). */
 #define AVQ_BURST_MAX		64u
@@ -105,6 +108,7 @@ struct avq_rxq {
 	bool scatter;			/* multi-segment frames allowed */
 	bool mrg;			/* MRG_RXBUF: num_buffers to read */
 	uint32_t buf_max;		/* bytes a posted buffer takes */
+	uint16_t keep_free;		/* descriptors never posted (rx_post) */
 	/* Counters (this lcore only). */
 	uint64_t packets;
 	uint64_t bytes;
@@ -153,6 +157,7 @@ struct avq_port {
 	uint16_t dev_mtu;		/* config space mtu */
 	uint16_t mtu;			/* as set */
 	uint16_t ring_size;		/* devargs; 0: from nb_desc */
+	uint16_t rx_post;		/* devargs: buffers posted per rx queue */
 	uint16_t pairs;			/* in use */
 	struct rte_ether_addr mac;	/* config space mac */
 	bool started;

@@ -5,7 +5,8 @@
 /*
  * The two ways a managed virtio-net device becomes an ethdev port:
  *
- *  - `--vdev net_avq0,mgmt=sim0[,mac=..,queues=N,mtu=..,ring_size=..]`:
+ *  - `--vdev net_avq0,mgmt=sim0[,mac=..,queues=N,mtu=..,ring_size=..,
+ *    rx_post=..]`:
  *    the port creates a managed device of class net on management device
  *    sim0 with RTE_AVQ_VDEV_F_NO_PROBE (the bus binds no driver to it: the
  *    port drives it), and destroys it when the port is closed or removed.
@@ -33,9 +34,11 @@
 #define ARG_QUEUES	"queues"
 #define ARG_MTU		"mtu"
 #define ARG_RING_SIZE	"ring_size"
+#define ARG_RX_POST	"rx_post"
 
 static const char * const avq_valid_args[] = {
-	ARG_MGMT, ARG_MAC, ARG_QUEUES, ARG_MTU, ARG_RING_SIZE, NULL,
+	ARG_MGMT, ARG_MAC, ARG_QUEUES, ARG_MTU, ARG_RING_SIZE, ARG_RX_POST,
+	NULL,
 };
 
 struct avq_args {
@@ -45,6 +48,7 @@ struct avq_args {
 	uint16_t queues;		/* 0: 1 */
 	uint16_t mtu;			/* 0: 1500 */
 	uint16_t ring_size;		/* 0: from nb_desc */
+	uint16_t rx_post;		/* 0: AVQ_RX_POST_DEFAULT */
 };
 
 /* ---- Devargs ---- */
@@ -132,6 +136,16 @@ arg_ring_size(const char *key, const char *val, void *opaque)
 }
 
 static int
+arg_rx_post(const char *key, const char *val, void *opaque)
+{
+	struct avq_args *a = opaque;
+
+	/* Above the ring size: the whole ring. */
+	return arg_uint(a, key, val != NULL ? val : "", AVQ_RX_POST_MIN,
+			AVQ_RING_MAX, &a->rx_post);
+}
+
+static int
 args_parse(const char *args, struct avq_args *a)
 {
 	static const struct {
@@ -143,6 +157,7 @@ args_parse(const char *args, struct avq_args *a)
 		{ ARG_QUEUES, arg_queues },
 		{ ARG_MTU, arg_mtu },
 		{ ARG_RING_SIZE, arg_ring_size },
+		{ ARG_RX_POST, arg_rx_post },
 	};
 	struct rte_kvargs *kv;
 	unsigned int i, k;
@@ -163,7 +178,7 @@ args_parse(const char *args, struct avq_args *a)
 			if (strcmp(kv->pairs[i].key, avq_valid_args[k]) == 0)
 				break;
 		if (avq_valid_args[k] == NULL) {
-			AVQ_NET_LOG(ERR, a->port, "unknown key '%s' (mgmt, mac, queues, mtu, ring_size)",
+			AVQ_NET_LOG(ERR, a->port, "unknown key '%s' (mgmt, mac, queues, mtu, ring_size, rx_post)",
 				    kv->pairs[i].key);
 			ret = -EINVAL;
 		}
@@ -183,7 +198,7 @@ args_parse(const char *args, struct avq_args *a)
 
 static int
 port_create(struct rte_device *rdev, const char *name, struct rte_avq_vdev *v,
-	    const char *vdev_name, uint16_t ring_size)
+	    const char *vdev_name, uint16_t ring_size, uint16_t rx_post)
 {
 	struct rte_eth_dev *eth;
 	struct avq_port *p;
@@ -216,6 +231,7 @@ port_create(struct rte_device *rdev, const char *name, struct rte_avq_vdev *v,
 	p->engine = v->engine;
 	p->t = v->transport;
 	p->ring_size = ring_size;
+	p->rx_post = rx_post != 0 ? rx_post : AVQ_RX_POST_DEFAULT;
 	if (vdev_name != NULL) {
 		p->owns_vdev = true;
 		rte_strscpy(p->vdev_name, vdev_name, sizeof(p->vdev_name));
@@ -293,7 +309,8 @@ avq_vdev_probe(struct rte_vdev_device *dev)
 		ret = -ENODEV;
 		goto fail_delete;
 	}
-	ret = port_create(&dev->device, name, v, vname, a.ring_size);
+	ret = port_create(&dev->device, name, v, vname, a.ring_size,
+			  a.rx_post);
 	if (ret != 0)
 		goto fail_delete;
 	return 0;
@@ -320,7 +337,8 @@ RTE_PMD_REGISTER_PARAM_STRING(net_avq,
 	ARG_MAC "=<xx:xx:xx:xx:xx:xx> "
 	ARG_QUEUES "=<1..128> "
 	ARG_MTU "=<68..9000> "
-	ARG_RING_SIZE "=<64..32768>");
+	ARG_RING_SIZE "=<64..32768> "
+	ARG_RX_POST "=<32..32768>");
 
 /* ---- The avq bus's class driver ---- */
 
@@ -330,7 +348,7 @@ avq_bus_probe(struct rte_avq_driver *drv, struct rte_avq_vdev *v)
 	RTE_SET_USED(drv);
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return -ENOTSUP;
-	return port_create(&v->device, v->device.name, v, NULL, 0);
+	return port_create(&v->device, v->device.name, v, NULL, 0, 0);
 }
 
 static int

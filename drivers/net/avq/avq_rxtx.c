@@ -247,6 +247,10 @@ avq_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->queue_id = qid;
 	q->port_id = dev->data->port_id;
 	q->nb_desc = nb_desc;
+	/* At most rx_post buffers posted; the rest of the ring stays free
+	 * (virtio 1.2, 2.7.13: the driver makes buffers available as it
+	 * chooses). */
+	q->keep_free = p->rx_post < size ? (uint16_t)(size - p->rx_post) : 0;
 	dev->data->rx_queues[qid] = q;
 	return 0;
 }
@@ -335,8 +339,9 @@ avq_rxq_refill(struct avq_rxq *q)
 {
 	uint16_t posted = 0, n;
 
-	while (q->vr.nfree > 0) {
-		n = RTE_MIN(q->vr.nfree, (uint16_t)AVQ_RX_REFILL);
+	while (q->vr.nfree > q->keep_free) {
+		n = RTE_MIN((uint16_t)(q->vr.nfree - q->keep_free),
+			    (uint16_t)AVQ_RX_REFILL);
 		if (!rxq_post(q, n))
 			break;
 		posted += n;
@@ -455,7 +460,7 @@ avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 	}
 	q->packets += got;
 	q->bytes += bytes;
-	if (vr->nfree >= AVQ_RX_REFILL)
+	if (vr->nfree >= q->keep_free + AVQ_RX_REFILL)
 		avq_rxq_refill(q);
 	return got;
 }
@@ -645,8 +650,13 @@ avq_xmit_pkts(void *txq, struct rte_mbuf **pkts, uint16_t n)
 	struct rte_mbuf *m;
 	uint64_t bytes = 0;
 
-	if (vr->nfree < AVQ_TX_FREE_THRESH || vr->nfree < n)
-		txq_reclaim(q);
+	/* Every burst takes back what the device used: the mbufs go back to
+	 * the pool's cache while their data is still in the device core's
+	 * L2, and the receive queues post them again from there (LIFO).
+	 * Reclaimed only when the ring ran short, chains waited there for a
+	 * whole ring, and as many more buffers circulated. One load of
+	 * used->idx per burst. */
+	txq_reclaim(q);
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
 		nseg = m->nb_segs;
