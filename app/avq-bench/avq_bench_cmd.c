@@ -370,7 +370,7 @@ static const uint32_t batch_sizes[] = { 1, 8, 32, 128 };
 
 /* Pipelined: commands in flight at most, and latency slots (8 windows, so
  * a slot comes round long after its command; pipe_slot() still checks). */
-#define PIPE_WINDOW	256
+#define PIPE_WINDOW	512
 #define PIPE_SLOTS	(8 * PIPE_WINDOW)
 
 /* The next latency slot, polled free if its command is still in flight. */
