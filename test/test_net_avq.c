@@ -33,8 +33,6 @@
 #define NT_LEN		128
 #define NT_ETHERTYPE	0x88b5
 #define NT_WAIT_MS	3000
-/* Receive buffers a net_avq queue keeps posted by default (the guide). */
-#define NT_RX_POST_DEFAULT	64
 
 static struct rte_mempool *nt_pool;
 
@@ -714,11 +712,11 @@ nt_rx_post_case(uint16_t tx, uint16_t rx, unsigned int n, uint64_t posted)
 static int
 test_net_avq_rx_post(void)
 {
-	uint16_t p0, p1, p2;
+	uint16_t p0, p1, p2, p3;
 
 	NT_RUN(nt_init());
 	NT_RUN(nt_vdev(0, NULL, &p0));
-	NT_RUN(nt_vdev(1, "rx_post=32", &p1));
+	NT_RUN(nt_vdev(1, "rx_post=32", &p1));	/* p0: the default */
 	NT_RUN(nt_vdev(2, "ring_size=128,rx_post=4096", &p2));
 	NT_RUN(nt_start(p0, 1, 0));
 	NT_RUN(nt_start(p1, 1, 0));
@@ -728,13 +726,18 @@ test_net_avq_rx_post(void)
 	NT_RUN(nt_link_wait(p2, true));
 	/* 32 posted, 8 more held by the device until the port polls. */
 	NT_RUN(nt_rx_post_case(p0, p1, 40, 32));
-	/* The default: 64 of the ring's 256. */
-	NT_RUN(nt_rx_post_case(p1, p0, 80, NT_RX_POST_DEFAULT));
+	/* The default: the whole ring (256). */
+	NT_RUN(nt_rx_post_case(p1, p0, 80, 80));
+	NT_RUN(nt_vdev(3, "rx_post=64", &p3));
+	NT_RUN(nt_start(p3, 1, 0));
+	NT_RUN(nt_link_wait(p3, true));
+	NT_RUN(nt_rx_post_case(p0, p3, 80, 64));
 	/* More than the ring: the whole ring (128). */
 	NT_RUN(nt_rx_post_case(p0, p2, 120, 120));
 	nt_close(p0);
 	nt_close(p1);
 	nt_close(p2);
+	nt_close(p3);
 	return TEST_SUCCESS;
 }
 REGISTER_AVQ_TEST(net_avq_rx_post_autotest, test_net_avq_rx_post);

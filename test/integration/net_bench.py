@@ -33,8 +33,8 @@ pages.
 ports' ring_size devarg; 0, the default, passes none: the driver's 256,
 the size of virtio-user's rings). The vhost loop posts receive buffers on
 one side only (virtio-user's 256; the vhost port takes mbufs from the
-pool as it copies), the net_avq loop on both ports, rx_post (default 64)
-per port whatever the ring size.
+pool as it copies), the net_avq loop on both ports, rx_post (default: the
+whole ring) per port.
 
 After W seconds of warm-up, `show port stats all` twice, S seconds
 apart: the second one's Rx-pps/Tx-pps are testpmd's averages over those S

@@ -52,10 +52,10 @@ extern int avq_net_logtype;
 #define AVQ_RING_MAX		32768u
 /* Receive buffers are posted in batches of this many (one alloc_bulk). */
 #define AVQ_RX_REFILL		32u
-/* Receive buffers kept posted per queue (devarg rx_post): few, so that
- * the buffers the device writes are ones it wrote a short while ago, still
- * in its core's L2, rather than the whole ring's worth. */
-#define AVQ_RX_POST_DEFAULT	64u
+/* Receive buffers kept posted per queue (devarg rx_post). By default the
+ * whole ring: a receiver that polls late keeps a ring's worth of frames.
+ * Fewer (e.g. 64) keep the buffers the device writes in its core's L2. */
+#define AVQ_RX_POST_DEFAULT	AVQ_RING_MAX
 #define AVQ_RX_POST_MIN		AVQ_RX_REFILL
 #define AVQ_MAX_PAIRS		128u
 /* Frames of one burst (larger bursts are cut). */
