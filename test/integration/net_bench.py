@@ -7,7 +7,7 @@ in one dpdk-testpmd, packets per second.
   net_bench.py <build dir> [--runs N] [--seconds S] [--warmup W]
                [--sizes 64,1500] [--only net_avq|vhost]
                [--mgmt avq:sim0,cpu=0[,idle=poll...]] [--bursts N]
-               [--ring-sizes 0,128] [--huge]
+               [--ring-sizes 0,128] [--rx-posts 0,64] [--huge]
 
 Both loops run in ONE testpmd with -l 0-1 (lcore 0 main, lcore 1 the only
 forwarding lcore) and --no-huge, `--forward-mode=io`, `start tx_first`
@@ -36,6 +36,13 @@ one side only (virtio-user's 256; the vhost port takes mbufs from the
 pool as it copies), the net_avq loop on both ports, rx_post (default: the
 whole ring) per port.
 
+--rx-posts P1,P2,..: one net_avq configuration per rx_post devarg (with
+each ring size; 0, the default, passes none: the whole ring posted). With
+fewer buffers posted fewer of them circulate, and the device's copies
+find their destination in its core's L2 (doc/guides/nics/avq.rst,
+"rx_post"); a burst larger than rx_post plus the device's backlog finds no
+room.
+
 After W seconds of warm-up, `show port stats all` twice, S seconds
 apart: the second one's Rx-pps/Tx-pps are testpmd's averages over those S
 seconds. The figure is the sum over the two ports of Rx-pps (packets the
@@ -46,6 +53,11 @@ fresh testpmd, because the vhost loop is bistable on these machines
 medians, min and max per configuration and the ratio net_avq / vhost of
 the medians per packet size, with the ratios run by run (each net_avq run
 over the vhost run of its round: median, range, pairs).
+
+steal: the share of the machine's CPU time the hypervisor gave to others
+over each measured interval (/proc/stat, all CPUs). These machines are
+virtual and shared: a run with a high steal share measured the neighbours
+as much as the loop.
 
 Exit status: 0 when every configuration measured at least once (a failed
 run is reported, not fatal), 1 otherwise, 77 when dpdk-testpmd or the
@@ -67,6 +79,18 @@ MBUFS = 8192		# 2176-byte mbufs: ~18 MB of the 512 MB
 MEM = 512
 
 
+def steal_ticks():
+    """(steal ticks, all ticks) of all CPUs so far, from /proc/stat."""
+    try:
+        with open('/proc/stat') as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    # user nice system idle iowait irq softirq steal guest guest_nice:
+    # guest time is already counted in user.
+    return (v[7] if len(v) > 7 else 0), sum(v[:8])
+
+
 def machine():
     cpu = '?'
     try:
@@ -83,10 +107,11 @@ def machine():
 
 class Config:
     def __init__(self, kind, size, drivers, sockdir, mgmt, bursts, ring=0,
-                 huge=False):
+                 huge=False, rx_post=0):
         self.kind = kind
         self.huge = huge
         self.ring = ring
+        self.rx_post = rx_post
         self.bursts = bursts
         self.mgmt = mgmt
         self.size = size
@@ -96,19 +121,23 @@ class Config:
         self.by_run = {}	# run number: rx Mpps
         self.failures = []
         self.busy = []		# (device busy share, busy ns per frame)
+        self.steal = []		# steal share of each measured interval
         self.cmdline = None
         self.commands = None
 
     def name(self):
-        if self.ring:
-            return '%s r%d %dB' % (self.kind, self.ring, self.size)
-        return '%s %dB' % (self.kind, self.size)
+        return '%s%s%s %dB' % (self.kind,
+                               ' r%d' % self.ring if self.ring else '',
+                               ' p%d' % self.rx_post if self.rx_post else '',
+                               self.size)
 
     def start(self, prefix, env):
         app = ['-i', '--total-num-mbufs=%d' % MBUFS, '--forward-mode=io',
                '--txpkts=%d' % self.size]
         if self.kind == 'net_avq':
             ring = ',ring_size=%d' % self.ring if self.ring else ''
+            if self.rx_post:
+                ring += ',rx_post=%d' % self.rx_post
             pmd = TestPmd(self.drivers, [self.mgmt], prefix, env,
                           mem=MEM, eal_args=['--vdev', 'net_avq0,mgmt=sim0'
                                              + ring, '--vdev',
@@ -149,6 +178,12 @@ class Config:
             check('Not all ports were started' not in out,
                   'start tx_first:\n' + pmd.out[-6000:])
             marks = []
+            steal = []
+
+            def probe():
+                steal.append(steal_ticks())
+                if self.kind == 'net_avq':
+                    busy()
 
             def busy():
                 # The device thread's busy time (net_avq only): what
@@ -160,9 +195,11 @@ class Config:
                 except (Failure, KeyError, TypeError) as e:
                     print('  %s: no device busy time: %s'
                           % (self.name(), str(e)[:300]))
-            rx, tx, errs, secs = loop_rates(
-                pmd, warmup, seconds,
-                busy if self.kind == 'net_avq' else None)
+            rx, tx, errs, secs = loop_rates(pmd, warmup, seconds, probe)
+            if len(steal) == 2 and None not in steal and \
+                    steal[1][1] > steal[0][1]:
+                self.steal.append((steal[1][0] - steal[0][0]) /
+                                  (steal[1][1] - steal[0][1]))
             if len(marks) == 2 and marks[1][0] > marks[0][0] and rx > 0:
                 share = ((marks[1][1] - marks[0][1]) / 1e9 /
                          (marks[1][0] - marks[0][0]))
@@ -205,11 +242,15 @@ def main():
     ap.add_argument('--ring-sizes', default='0',
                     help='net_avq configurations by ring_size devarg, '
                     'e.g. 0,128 (0: none given, the driver default)')
+    ap.add_argument('--rx-posts', default='0',
+                    help='net_avq configurations by rx_post devarg, '
+                    'e.g. 0,64 (0: none given, the whole ring)')
     ap.add_argument('--huge', action='store_true',
                     help='hugepage memory (--in-memory) for both loops '
                     'instead of --no-huge; reserve nr_hugepages first')
     args = ap.parse_args()
     rings = [int(r) for r in args.ring_sizes.split(',')]
+    posts = [int(p) for p in args.rx_posts.split(',')]
     if shutil.which('dpdk-testpmd') is None or shutil.which('stdbuf') is None:
         print('dpdk-testpmd or stdbuf not found: skipped')
         return 77
@@ -228,8 +269,9 @@ def main():
     for s in sizes:
         for k in kinds:
             for r in (rings if k == 'net_avq' else [0]):
-                configs.append(Config(k, s, drivers, sockdir, args.mgmt,
-                                      args.bursts, r, args.huge))
+                for p in (posts if k == 'net_avq' else [0]):
+                    configs.append(Config(k, s, drivers, sockdir, args.mgmt,
+                                          args.bursts, r, args.huge, p))
     m0 = machine()
     n = 0
     try:
@@ -244,7 +286,9 @@ def main():
                     if c.busy and len(c.busy) == len(c.samples):
                         busy = ('  device busy %3.0f%%, %5.1f ns/frame'
                                 % (100 * c.busy[-1][0], c.busy[-1][1]))
-                    print('  run %d %-19s %7.2f Mpps rx %7.2f Mpps tx%s'
+                    if c.steal and len(c.steal) == len(c.samples):
+                        busy += '  steal %2.0f%%' % (100 * c.steal[-1])
+                    print('  run %d %-22s %7.2f Mpps rx %7.2f Mpps tx%s'
                           % (r + 1, c.name(), c.samples[-1][0],
                              c.samples[-1][1], busy), flush=True)
     finally:
@@ -266,9 +310,9 @@ def main():
             print('            testpmd> %s' % cmd.replace(
                 os.path.basename(sockdir), '<tmp>'))
     print()
-    print('%-19s %5s %10s %10s %10s %10s %6s %9s %9s'
+    print('%-22s %5s %10s %10s %10s %10s %6s %9s %9s %6s'
           % ('config', 'runs', 'rx Mpps', 'min', 'max', 'tx Mpps', 'errors',
-             'dev busy', 'dev ns/f'))
+             'dev busy', 'dev ns/f', 'steal'))
     for c in configs:
         rx = [s[0] for s in c.samples]
         tx = [s[1] for s in c.samples]
@@ -277,14 +321,18 @@ def main():
                                       med([b[1] for b in c.busy]))
         else:
             busy = '%9s %9s' % ('-', '-')
-        print('%-19s %5d %10.2f %10.2f %10.2f %10.2f %6d %s'
+        steal = ('%5.0f%%' % (100 * max(c.steal)) if c.steal
+                 else '%6s' % '-')
+        print('%-22s %5d %10.2f %10.2f %10.2f %10.2f %6d %s %s'
               % (c.name(), len(rx), med(rx), min(rx, default=float('nan')),
                  max(rx, default=float('nan')), med(tx),
-                 sum(s[2] for s in c.samples), busy))
+                 sum(s[2] for s in c.samples), busy, steal))
     print('dev busy: the share of the device thread (net_avq) in passes '
           'that found work, over the measured interval '
           '(/avq/model/stats busy_ns); dev ns/f: that time per forwarded '
-          'frame. Near 100%, the device thread limits the loop.')
+          'frame. Near 100%, the device thread limits the loop. steal: '
+          'the largest share of CPU time the hypervisor took over one of '
+          'the runs\' measured intervals (/proc/stat).')
     if len(kinds) == 2:
         for s in sizes:
             v = [c for c in configs if c.kind == 'vhost' and c.size == s][0]
@@ -301,8 +349,7 @@ def main():
                       if r in v.by_run and v.by_run[r] > 0]
                 print('ratio %s / vhost, %4d B: %.2f (paired runs: median '
                       '%.2f, %.2f-%.2f, %d pairs)'
-                      % ('net_avq' + (' r%d' % a.ring if a.ring else ''),
-                         s, ratio, med(pr), min(pr, default=float('nan')),
+                      % (a.name().rsplit(' ', 1)[0], s, ratio, med(pr), min(pr, default=float('nan')),
                          max(pr, default=float('nan')), len(pr)))
     failed = [c for c in configs if not c.samples]
     for c in configs:
