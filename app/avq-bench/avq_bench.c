@@ -572,6 +572,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	bench_steal_mark();
 	ret = 0;
 	if (bench_want('r'))
 		ret = bench_cacheline();

@@ -87,6 +87,9 @@ bool bench_want(char sec);
 struct bench_row *bench_row_add(const char *sec, const char *key,
 				const char *name);
 void bench_rows_print(const char *cmdline);
+/** Note the machine's CPU-time counters: the run's steal share is read
+ * against them (printed in the header, -1 in JSON if unknown). */
+void bench_steal_mark(void);
 int bench_rows_json(const char *path, const char *cmdline);
 struct bench_row *bench_row_find(const char *key);
 

@@ -94,12 +94,59 @@ bench_row_find(const char *key)
 
 /* ---- Machine ---- */
 
+/* Steal and all CPU ticks of the machine (/proc/stat) when the run began. */
+static uint64_t steal0, ticks0;
+static bool steal_ok;
+
+/* All CPUs' steal ticks and total ticks so far; false if unreadable. */
+static bool
+stat_ticks(uint64_t *steal, uint64_t *all)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	int n, i;
+
+	if (f == NULL)
+		return false;
+	/* user nice system idle iowait irq softirq steal (guest time is
+	 * counted in user already). */
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 4)
+		return false;
+	*steal = v[7];
+	*all = 0;
+	for (i = 0; i < 8; i++)
+		*all += v[i];
+	return true;
+}
+
+void
+bench_steal_mark(void)
+{
+	steal_ok = stat_ticks(&steal0, &ticks0);
+}
+
+/* The share of the machine's CPU time the hypervisor gave to other guests
+ * since bench_steal_mark(), or -1. */
+static double
+steal_share(void)
+{
+	uint64_t st, all;
+
+	if (!steal_ok || !stat_ticks(&st, &all) || all <= ticks0)
+		return -1;
+	return (double)(st - steal0) / (double)(all - ticks0);
+}
+
 struct machine {
 	char model[128];
 	long nproc;
 	char kernel[4 * sizeof(((struct utsname *)0)->release) + 8];
 	char date[64];
 	char load[64];
+	double steal;
 };
 
 static void
@@ -140,6 +187,7 @@ machine_get(struct machine *m)
 	strftime(m->date, sizeof(m->date), "%Y-%m-%d %H:%M:%S %z", &tm);
 	/* Other work on the cores shows up as outliers: say how busy the
 	 * machine was (load averages, runnable/total tasks). */
+	m->steal = steal_share();
 	snprintf(m->load, sizeof(m->load), "unknown");
 	f = fopen("/proc/loadavg", "r");
 	if (f != NULL) {
@@ -181,6 +229,9 @@ bench_rows_print(const char *cmdline)
 	printf("kernel  : %s\n", m.kernel);
 	printf("date    : %s\n", m.date);
 	printf("load    : %s (/proc/loadavg at the end of the run)\n", m.load);
+	if (m.steal >= 0)
+		printf("steal   : %.1f%% of the machine's CPU time went to other "
+		       "guests during the run (/proc/stat)\n", 100 * m.steal);
 	printf("command : %s\n", cmdline);
 	printf("build   : %s; TSC %.3f GHz; %s run\n", AVQ_BENCH_BUILDTYPE,
 	       (double)rte_get_tsc_hz() / 1e9,
@@ -284,6 +335,7 @@ bench_rows_json(const char *path, const char *cmdline)
 	json_str(f, m.date);
 	fprintf(f, ", \"loadavg\": ");
 	json_str(f, m.load);
+	fprintf(f, ", \"steal\": %.4f", m.steal);
 	fprintf(f, ", \"tsc_hz\": %" PRIu64 " },\n  \"command\": ",
 		rte_get_tsc_hz());
 	json_str(f, cmdline);
