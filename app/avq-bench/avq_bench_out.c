@@ -102,7 +102,7 @@ static bool steal_ok;
 static bool
 stat_ticks(uint64_t *steal, uint64_t *all)
 {
-	unsigned long long v[8] = { 0 };
+	uint64_t v[8] = { 0 };
 	FILE *f = fopen("/proc/stat", "r");
 	int n, i;
 
@@ -110,7 +110,8 @@ stat_ticks(uint64_t *steal, uint64_t *all)
 		return false;
 	/* user nice system idle iowait irq softirq steal (guest time is
 	 * counted in user already). */
-	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+	n = fscanf(f, "cpu %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+		   " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &v[0],
 		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
 	fclose(f);
 	if (n < 4)
