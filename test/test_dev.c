@@ -82,16 +82,16 @@ idle_body(struct avq_fx *poll, struct avq_fx *adapt, struct avq_fx *block)
 	TEST_ASSERT_SUCCESS(avq_fx_setup(adapt, &p), "");
 	TEST_ASSERT_SUCCESS(idle_quiet(adapt, &cpu_adapt, &wall), "");
 	TEST_ASSERT(cpu_adapt < wall / 20, "adaptive idle used %" PRIu64
-		    " of %" PRIu64 " ns in each of %u windows", cpu_adapt, wall,
-		    IDLE_WINDOWS);
+		    " of %" PRIu64 " ns in the last of %u windows, each over 1/20",
+		    cpu_adapt, wall, IDLE_WINDOWS);
 
 	avq_fx_params(&p);
 	p.idle = RTE_AVQ_DEV_IDLE_BLOCK;
 	TEST_ASSERT_SUCCESS(avq_fx_setup(block, &p), "");
 	TEST_ASSERT_SUCCESS(idle_quiet(block, &cpu_block, &wall), "");
 	TEST_ASSERT(cpu_block < wall / 20, "blocking idle used %" PRIu64
-		    " of %" PRIu64 " ns in each of %u windows", cpu_block, wall,
-		    IDLE_WINDOWS);
+		    " of %" PRIu64 " ns in the last of %u windows, each over 1/20",
+		    cpu_block, wall, IDLE_WINDOWS);
 	printf("idle CPU over ~300 ms: poll %.1f ms, adaptive %.2f ms, block %.2f ms\n",
 	       cpu_poll / 1e6, cpu_adapt / 1e6, cpu_block / 1e6);
 	return TEST_SUCCESS;
