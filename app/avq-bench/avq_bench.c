@@ -526,6 +526,9 @@ ratios(void)
 	 * same reason as r.paired. */
 	ratio("r.rtt_paired", "paired sync polled p50 / cache-line p50, median",
 	      field("e.rtt_paired", 4), 1, "target <= 3x", false);
+	ratio("r.rtt_paired_1", "paired sync timed one by one / CL p50",
+	      field("e.rtt_paired_1", 4), 1,
+	      "clock read per call, for scale", false);
 	ratio("r.rtt_vs_cacheline", "sync polled RTT p50 / cache-line RTT p50",
 	      field("e.sync.POLL", 3), field("cacheline_rtt", 3),
 	      "rows ref and e, for scale", false);
