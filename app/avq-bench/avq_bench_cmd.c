@@ -734,6 +734,22 @@ bench_async(struct bench_env *env)
 #define PAIR_ROUNDS	7
 
 /*
+ * A paired row: @p n rounds, value = the median of their ratios @p r.
+ * bench_median() sorts: r[0] and r[n - 1] are then the lowest and the
+ * highest round, for the caller's note.
+ */
+static struct bench_row *
+paired_row(const char *sec, const char *key, const char *name, double *r,
+	   unsigned int n)
+{
+	struct bench_row *row = bench_row_add(sec, key, name);
+
+	row->count = n;
+	row->value = bench_median(r, n);
+	return row;
+}
+
+/*
  * The synchronous and the packed pipelined rate measured back to back, in
  * rounds: the speed of this shared machine drifts by tens of percent
  * within seconds, between row a and row b. The ratio of each round, and
@@ -781,12 +797,8 @@ bench_paired(struct bench_env *env)
 		cmd_failed("paired FEAT_DEVICE_GET", 0, 0, 0);
 		return -EIO;
 	}
-	row = bench_row_add("b", "b.paired",
-			    "paired: packed pipelined 128 / sync");
-	row->count = PAIR_ROUNDS;
-	/* bench_median() sorts: rr[0] and rr[PAIR_ROUNDS - 1] are then the
-	 * lowest and the highest round. */
-	row->value = bench_median(rr, PAIR_ROUNDS);
+	row = paired_row("b", "b.paired", "paired: packed pipelined 128 / sync",
+			 rr, PAIR_ROUNDS);
 	row->rate = bench_median(ra, PAIR_ROUNDS);
 	snprintf(row->note, sizeof(row->note),
 		 "%u rounds of %u sync + %u async; sync %.2f M/s; "
@@ -870,22 +882,18 @@ bench_rtt_paired(struct bench_env *env)
 	free(sbl);
 	if (ret < 0)
 		return ret;
-	row = bench_row_add("e", "e.rtt_paired",
-			    "paired: sync polled p50 / cache-line p50");
-	row->count = RTT_ROUNDS;
-	/* Sorted by bench_median(): rr[0] and rr[RTT_ROUNDS - 1] are then
-	 * the lowest and the highest round. */
-	row->value = bench_median(rr, RTT_ROUNDS);
+	row = paired_row("e", "e.rtt_paired",
+			 "paired: sync polled p50 / cache-line p50", rr,
+			 RTT_ROUNDS);
 	row->p50 = bench_median(rs, RTT_ROUNDS);
 	snprintf(row->note, sizeof(row->note),
 		 "%u rounds of %u CL + %u sync, both in blocks of %u; CL p50 %.1f ns; "
 		 "rounds %.2f-%.2fx", RTT_ROUNDS, cl_blocks * BENCH_CL_BLOCK,
 		 sb * BENCH_CL_BLOCK, BENCH_CL_BLOCK,
 		 bench_median(rc, RTT_ROUNDS), rr[0], rr[RTT_ROUNDS - 1]);
-	row = bench_row_add("e", "e.rtt_paired_1",
-			    "paired: sync timed one by one / CL p50");
-	row->count = RTT_ROUNDS;
-	row->value = bench_median(r1, RTT_ROUNDS);
+	row = paired_row("e", "e.rtt_paired_1",
+			 "paired: sync timed one by one / CL p50", r1,
+			 RTT_ROUNDS);
 	row->p50 = bench_median(rs1, RTT_ROUNDS);
 	snprintf(row->note, sizeof(row->note),
 		 "the same rounds, %u sync calls each with a clock read "
