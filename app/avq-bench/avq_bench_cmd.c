@@ -197,30 +197,16 @@ static int
 sync_blocks(struct bench_env *env, const struct rte_avq_cmd *cmd,
 	    uint32_t warm, uint32_t blocks, uint64_t *s)
 {
-	uint32_t in_len, i, b, k;
-	uint64_t t0;
-	uint8_t ack;
-	int ret;
+	uint64_t c;
+	uint32_t b;
 
-	for (i = 0; i < warm; i++) {
-		ret = rte_avq_exec(env->e, cmd, &ack, &in_len);
-		if (ret != 0)
-			return -EIO;
-	}
+	if (sync_pass(env, cmd, warm, &c) < 0)
+		return -EIO;
 	for (b = 0; b < blocks; b++) {
-		t0 = bench_tsc();
-		for (k = 0; k < BENCH_CL_BLOCK; k++) {
-			ack = AVQ_ACK_ERR;
-			in_len = 0;
-			ret = rte_avq_exec(env->e, cmd, &ack, &in_len);
-			if (ret != 0 || ack != AVQ_ACK_OK ||
-			    in_len != sizeof(rte_le64_t)) {
-				cmd_failed("rte_avq_exec", ret, ack, in_len);
-				if (ret != 0)
-					return -EIO;
-			}
-		}
-		s[b] = (bench_tsc() - t0) / BENCH_CL_BLOCK;
+		/* sync_pass() reads the clock only around the block. */
+		if (sync_pass(env, cmd, BENCH_CL_BLOCK, &c) < 0)
+			return -EIO;
+		s[b] = c / BENCH_CL_BLOCK;
 	}
 	return 0;
 }
