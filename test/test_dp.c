@@ -853,6 +853,95 @@ test_dp_backlog(void)
 	return env_run(backlog_body);
 }
 
+/* ---- One burst, many frames: the kept route ---- */
+
+/* Queue frame @p seed (length 64 + seed, to @p dst) on A's transmit
+ * queue without publishing it. */
+static int
+burst_add(struct env *e, struct dpd *a, const uint8_t *dst, uint32_t seed)
+{
+	dpd_frame(e->f, 64 + seed, dst, a->mac, seed);
+	return dpd_tx_add(a, 1, e->f, 64 + seed, NULL);
+}
+
+/* Frame @p seed of A, to @p dst, arrives next on @p d. */
+static int
+burst_expect(struct env *e, struct dpd *d, const struct dpd *a,
+	     const uint8_t *dst, uint32_t seed)
+{
+	dpd_frame(e->f, 64 + seed, dst, a->mac, seed);
+	return dpd_expect(d, 0, e->f, 64 + seed, 1, 2000);
+}
+
+static int
+route_body(struct env *e)
+{
+	static const uint32_t to[] = { 1, 1, 2, 2, 1, 0, 1, 2 };
+	struct dpd *a = &e->d[0], *b = &e->d[1], *c = &e->d[2];
+	const struct dpd *dst[] = { NULL, b, c };
+	struct rte_avq_dev_net_stats ns;
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(env_dev(e, &e->fx, 0, 0, 8), "");
+	TEST_ASSERT_SUCCESS(env_dev(e, &e->fx, 1, 0, 5), "");
+	TEST_ASSERT_SUCCESS(env_dev(e, &e->fx, 2, 0, 32), "");
+	/* A, B and C are learned; B has 4 buffers left. */
+	dpd_frame(e->f, 64, bcast, a->mac, 99);
+	TEST_ASSERT_SUCCESS(dpd_send(a, 1, e->f, 64), "");
+	TEST_ASSERT_SUCCESS(dpd_expect(b, 0, e->f, 64, 1, 2000), "");
+	TEST_ASSERT_SUCCESS(dpd_expect(c, 0, e->f, 64, 1, 2000), "");
+	dpd_frame(e->f, 64, a->mac, b->mac, 100);
+	TEST_ASSERT_SUCCESS(dpd_send(b, 1, e->f, 64), "");
+	TEST_ASSERT_SUCCESS(dpd_expect(a, 0, e->f, 64, 1, 2000), "");
+	dpd_frame(e->f, 64, a->mac, c->mac, 101);
+	TEST_ASSERT_SUCCESS(dpd_send(c, 1, e->f, 64), "");
+	TEST_ASSERT_SUCCESS(dpd_expect(a, 0, e->f, 64, 1, 2000), "");
+
+	/* 12 frames to B in one burst (one pass): the first is switched
+	 * the long way, the others take its route. B has 4 buffers: the
+	 * other 8 find no room on that route and wait in B's backlog. */
+	for (i = 0; i < 12; i++)
+		TEST_ASSERT_SUCCESS(burst_add(e, a, b->mac, i), "frame %u", i);
+	dpd_avail_publish(a, 1);
+	TEST_ASSERT_SUCCESS(dpd_tx_wait(a, 1, 2000), "");
+	TEST_ASSERT_SUCCESS(rte_avq_dev_net_stats(e->fx.dev, b->id, &ns), "");
+	TEST_ASSERT_EQUAL(ns.backlog, 8, "");
+	TEST_ASSERT_EQUAL(dpd_stats(b, 0).packets, 5, "");
+	TEST_ASSERT_SUCCESS(dpd_rx_post(b, 0, 16, 2048), "");
+	for (i = 0; i < 12; i++)
+		TEST_ASSERT_SUCCESS(burst_expect(e, b, a, b->mac, i),
+				    "frame %u", i);
+	TEST_ASSERT_SUCCESS(dpd_expect_none(b, 0, 50), "");
+	TEST_ASSERT_SUCCESS(dpd_expect_none(c, 0, 0), "known unicast flooded");
+
+	/* Destinations change within a burst (B, C, a broadcast): each
+	 * frame goes where its own addresses say, in order. */
+	for (i = 0; i < RTE_DIM(to); i++)
+		TEST_ASSERT_SUCCESS(burst_add(e, a, to[i] == 0 ? bcast :
+					      dst[to[i]]->mac, 20 + i), "");
+	dpd_avail_publish(a, 1);
+	TEST_ASSERT_SUCCESS(dpd_tx_wait(a, 1, 2000), "");
+	for (i = 0; i < RTE_DIM(to); i++) {
+		if (to[i] != 2)
+			TEST_ASSERT_SUCCESS(burst_expect(e, b, a, to[i] == 0 ?
+					bcast : b->mac, 20 + i), "B %u", i);
+		if (to[i] != 1)
+			TEST_ASSERT_SUCCESS(burst_expect(e, c, a, to[i] == 0 ?
+					bcast : c->mac, 20 + i), "C %u", i);
+	}
+	TEST_ASSERT_SUCCESS(dpd_expect_none(b, 0, 50), "");
+	TEST_ASSERT_SUCCESS(dpd_expect_none(c, 0, 0), "");
+	TEST_ASSERT_SUCCESS(dpd_expect_none(a, 0, 0), "never back to the source");
+	TEST_ASSERT_EQUAL(dpd_stats(b, 0).drops + dpd_stats(c, 0).drops, 0, "");
+	return TEST_SUCCESS;
+}
+
+static int
+test_dp_route(void)
+{
+	return env_run(route_body);
+}
+
 /* ---- Transmit errors ---- */
 
 static int
@@ -1205,6 +1294,7 @@ REGISTER_AVQ_TEST(dp_link_autotest, test_dp_link);
 REGISTER_AVQ_TEST(dp_reset_autotest, test_dp_reset);
 REGISTER_AVQ_TEST(dp_queue_disable_autotest, test_dp_queue_disable);
 REGISTER_AVQ_TEST(dp_backlog_autotest, test_dp_backlog);
+REGISTER_AVQ_TEST(dp_route_autotest, test_dp_route);
 REGISTER_AVQ_TEST(dp_tx_errors_autotest, test_dp_tx_errors);
 REGISTER_AVQ_TEST(dp_interrupts_autotest, test_dp_interrupts);
 REGISTER_AVQ_TEST(dp_idle_autotest, test_dp_idle);

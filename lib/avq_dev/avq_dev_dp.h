@@ -509,6 +509,17 @@ struct avq_dp_dev {
 	int look_port;
 	uint32_t look_pass;
 	uint32_t pass;
+	/* The route of the last frame switched when it had exactly one
+	 * destination, a net port of this thread: the frames of a transmit
+	 * burst mostly share their source and addresses, and then skip the
+	 * lookup and the port checks. Valid for the pass it was found in,
+	 * for the same source port and addresses; rt_port -1: none. */
+	uint64_t rt_skey;
+	uint64_t rt_dkey;
+	int rt_src;
+	int rt_port;
+	uint32_t rt_pass;
+	struct avq_net_dp *rt_net;
 	struct avq_net_dp **ports;	/* net ports it owns */
 	uint32_t nports;
 	uint32_t cap;
@@ -626,9 +637,36 @@ void avq_dp_quiescent(struct rte_avq_dev *d);
  * with the thread stopped). */
 int avq_dp_join(struct rte_avq_dev *d, struct avq_net_dp *n);
 void avq_dp_leave(struct rte_avq_dev *d, struct avq_net_dp *n);
-/* Switch a frame that came in on port f->src_port. Returns how many
- * destinations lost it for want of a packet buffer. */
-unsigned int avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f);
+/* avq_dp_forward() the long way: learn, look up or flood, hand over;
+ * keeps the route when the frame had one destination of this thread. */
+unsigned int avq_dp_forward_full(struct avq_dp_dev *dp, struct avq_frame *f);
+/* A frame the kept route leads to found no room there: keep it for that
+ * port (its backlog). Returns as avq_dp_forward(). */
+unsigned int avq_dp_forward_kept(struct avq_dp_dev *dp, struct avq_frame *f);
+
+/*
+ * Switch a frame that came in on port f->src_port. Returns how many
+ * destinations lost it for want of a packet buffer.
+ *
+ * The route of the frame before, when it had the same source port and
+ * addresses in the same pass, is what the long way would find again, but
+ * for a port another thread added to the switch since, which this pass
+ * may leave out (as it may send frames the old way after another thread
+ * changed a lookup's answer). The ports of this thread, the only
+ * destinations kept, join and leave between passes.
+ */
+static inline unsigned int
+avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f)
+{
+	if (dp->rt_port >= 0 && f->dkey == dp->rt_dkey &&
+	    f->skey == dp->rt_skey && f->src_port == dp->rt_src &&
+	    dp->rt_pass == dp->pass) {
+		if (likely(avq_net_rx(dp, dp->rt_net, f) != AVQ_RX_NOROOM))
+			return 0;
+		return avq_dp_forward_kept(dp, f);
+	}
+	return avq_dp_forward_full(dp, f);
+}
 /* Frames handed to other threads' ports: enqueue them now. */
 void avq_dp_flush(struct avq_dp_dev *dp);
 /* Publish the used entries written so far (every dirty queue), now. */

@@ -35,7 +35,10 @@
  * is flushed when its port leaves (learning for a port happens only on its
  * owner thread, which is also the thread that makes it leave). A device
  * thread looks a destination up once per pass (the frames of a burst
- * mostly share it) and learns a source once a second.
+ * mostly share it) and learns a source once a second; a frame with the
+ * source port and addresses of the one before it, in the same pass, takes
+ * that one's route when it had a single destination of this thread
+ * (avq_dp_forward()).
  *
  * Packet buffers: mbufs of one mempool, created when the first port joins.
  * A device thread registers as an EAL thread (rte_thread_register()) to use
@@ -424,6 +427,7 @@ avq_dp_leave(struct rte_avq_dev *d, struct avq_net_dp *n)
 	pthread_mutex_unlock(&sw_lock);
 	dp->learn_port = -1;
 	dp->look_key = UINT64_MAX;	/* its addresses were flushed */
+	dp->rt_port = -1;
 	dp->ports[i] = dp->ports[--dp->nports];
 	dp->ports[i]->list_idx = i;
 	n->port = -1;
@@ -445,6 +449,7 @@ avq_dp_attach(struct rte_avq_dev *d)
 	dp->up_port = -1;
 	dp->learn_port = -1;
 	dp->look_key = UINT64_MAX;
+	dp->rt_port = -1;
 	pthread_mutex_lock(&sw_lock);
 	if (sw == NULL) {
 		sw = sw_alloc();
@@ -504,6 +509,7 @@ uplink_clear(struct avq_dp_dev *dp)
 	pthread_mutex_unlock(&sw_lock);
 	dp->learn_port = -1;
 	dp->look_key = UINT64_MAX;
+	dp->rt_port = -1;
 	AVQ_DEV_LOG(INFO, dp->d, "uplink port %d removed", dp->up_eth);
 	dp->up_port = -1;
 	dp->up_eth = -1;
@@ -834,20 +840,46 @@ frame_mbuf(struct avq_dp_dev *dp, const struct avq_frame *f)
 }
 
 /* Phase 1 for one destination: write it now when it is ours and has
- * room, else note that it needs an mbuf. */
-static inline void
-fwd_one(struct avq_dp_dev *dp, struct avq_frame *f, uint32_t i, uint32_t *nd)
+ * room, else note that it needs an mbuf. Returns the net device when the
+ * port is one of this thread's, NULL otherwise; *nc counts the ports
+ * that were active. */
+static inline struct avq_net_dp *
+fwd_one(struct avq_dp_dev *dp, struct avq_frame *f, uint32_t i, uint32_t *nd,
+	uint32_t *nc)
 {
 	struct sw_port *p = &sw->port[i];
+	struct avq_net_dp *n = NULL;
 
 	/* A2: pairs with the release store of active (A1, port_alloc()):
 	 * owner, kind and priv are those of the current occupant. */
 	if (!__atomic_load_n(&p->active, __ATOMIC_ACQUIRE))
-		return;
-	if (p->owner == dp->tid && p->kind == SW_NET &&
-	    avq_net_rx(dp, p->priv, f) != AVQ_RX_NOROOM)
-		return;
+		return NULL;
+	(*nc)++;
+	if (p->owner == dp->tid && p->kind == SW_NET) {
+		n = p->priv;
+		if (avq_net_rx(dp, n, f) != AVQ_RX_NOROOM)
+			return n;
+	}
 	dp->fl[(*nd)++] = (uint16_t)i;
+	return n;
+}
+
+/* Remember the route of @p f when it had one destination, @p n at port
+ * @p port (a net device of this thread); forget it otherwise. */
+static inline void
+route_keep(struct avq_dp_dev *dp, const struct avq_frame *f,
+	   struct avq_net_dp *n, uint32_t port, uint32_t nc)
+{
+	if (nc != 1 || n == NULL) {
+		dp->rt_port = -1;
+		return;
+	}
+	dp->rt_skey = f->skey;
+	dp->rt_dkey = f->dkey;
+	dp->rt_src = f->src_port;
+	dp->rt_port = (int)port;
+	dp->rt_pass = dp->pass;
+	dp->rt_net = n;
 }
 
 /* Phase 2: one mbuf reference per destination that needs one. */
@@ -884,9 +916,17 @@ fwd_copies(struct avq_dp_dev *dp, struct avq_frame *f, uint32_t nd)
 }
 
 unsigned int
-avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f)
+avq_dp_forward_kept(struct avq_dp_dev *dp, struct avq_frame *f)
 {
-	uint32_t nd = 0, w, words;
+	dp->fl[0] = (uint16_t)dp->rt_port;
+	return fwd_copies(dp, f, 1);
+}
+
+unsigned int
+avq_dp_forward_full(struct avq_dp_dev *dp, struct avq_frame *f)
+{
+	uint32_t nd = 0, nc = 0, w, words, last = 0;
+	struct avq_net_dp *n = NULL;
 	uint64_t bits;
 	int to;
 
@@ -918,7 +958,8 @@ avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f)
 		if (to >= 0) {
 			/* Known: that port only, never back to the source. */
 			if (to != f->src_port)
-				fwd_one(dp, f, (uint32_t)to, &nd);
+				n = fwd_one(dp, f, (uint32_t)to, &nd, &nc);
+			route_keep(dp, f, n, (uint32_t)to, nc);
 			return fwd_copies(dp, f, nd);
 		}
 	}
@@ -930,10 +971,13 @@ avq_dp_forward(struct avq_dp_dev *dp, struct avq_frame *f)
 			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
 
 			bits &= bits - 1;
-			if ((int)i != f->src_port)
-				fwd_one(dp, f, i, &nd);
+			if ((int)i != f->src_port) {
+				n = fwd_one(dp, f, i, &nd, &nc);
+				last = i;
+			}
 		}
 	}
+	route_keep(dp, f, n, last, nc);
 	return fwd_copies(dp, f, nd);
 }
 
