@@ -473,9 +473,9 @@ dev_thread(void *varg)
 	struct dev_thread_arg *ta = varg;
 	struct rte_avq_dev *d = ta->d;
 	struct avq_aq_scratch *s = ta->s;
-	uint64_t idle_since = 0, t0, spin;
+	uint64_t idle_since = 0, t0, spin, busy_t0 = 0;
 	unsigned int work, aq_work, pass = 0;
-	bool timed_out = false;
+	bool timed_out = false, busy = false;
 	uint16_t i;
 
 	free(ta);
@@ -487,7 +487,13 @@ dev_thread(void *varg)
 	avq_dp_thread_start(d);
 	/* S2: pairs with the release store of stop_req in rte_avq_dev_stop(). */
 	while (!__atomic_load_n(&d->stop_req, __ATOMIC_ACQUIRE)) {
+		/* The one clock read of a pass (tens of ns on a VM): it
+		 * also ends the pass before, when that one had work. */
 		t0 = rte_rdtsc();
+		if (busy) {
+			d->busy_cycles += t0 - busy_t0;
+			busy = false;
+		}
 		aq_work = 0;
 		/* Fault injection: a stalled device serves no AQ. */
 		if (!avq_fault_stalled(d))
@@ -505,13 +511,15 @@ dev_thread(void *varg)
 		/* Virtqueues of the managed devices and the switch: traffic is
 		 * work, so an adaptive thread keeps polling while it flows. */
 		if (d->dp != NULL)
-			work += avq_dp_poll(d);
+			work += avq_dp_poll(d, t0);
 		if (dev_run_ctl(d))
 			work++;
 		/* Between passes the thread holds nothing of the switch. */
 		avq_dp_quiescent(d);
 		if (work != 0) {
-			d->busy_cycles += rte_rdtsc() - t0;
+			/* Accounted at the next pass's clock read. */
+			busy = true;
+			busy_t0 = t0;
 			idle_since = 0;
 			timed_out = false;
 			continue;
@@ -540,6 +548,8 @@ dev_thread(void *varg)
 			break;
 		}
 	}
+	if (busy)
+		d->busy_cycles += rte_rdtsc() - busy_t0;
 	/* Nobody polls any more: drivers must kick (kicks accumulate in
 	 * the eventfds until the next start). */
 	avq_aq_no_notify(d, false);

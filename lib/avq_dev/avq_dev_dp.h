@@ -619,8 +619,9 @@ void avq_dp_detach(struct rte_avq_dev *d);
 /* Device thread start / stop. */
 void avq_dp_thread_start(struct rte_avq_dev *d);
 void avq_dp_thread_stop(struct rte_avq_dev *d);
-/* One pass over every port of @p d; returns the work done. */
-unsigned int avq_dp_poll(struct rte_avq_dev *d);
+/* One pass over every port of @p d, which started at TSC @p tsc; returns
+ * the work done. */
+unsigned int avq_dp_poll(struct rte_avq_dev *d, uint64_t tsc);
 /* Idle: arm notifications (before the fence); after the fence, whether
  * there is work after all; after the sleep. */
 void avq_dp_sleep_begin(struct rte_avq_dev *d);

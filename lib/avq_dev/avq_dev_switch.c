@@ -1077,7 +1077,7 @@ rte_avq_dev_uplink_set(struct rte_avq_dev *d, int port_id)
 /* ---- One pass ---- */
 
 unsigned int
-avq_dp_poll(struct rte_avq_dev *d)
+avq_dp_poll(struct rte_avq_dev *d, uint64_t tsc)
 {
 	struct avq_dp_dev *dp = d->dp;
 	unsigned int work = 0;
@@ -1085,7 +1085,7 @@ avq_dp_poll(struct rte_avq_dev *d)
 
 	if (dp->nports == 0 && dp->up_port < 0)
 		return 0;
-	dp->now = sw_now();
+	dp->now = (uint32_t)(tsc >> sw->tsc_shift);
 	dp->pass++;
 	for (i = 0; i < dp->nports; i++)
 		work += avq_net_poll(dp, dp->ports[i]);
