@@ -474,7 +474,7 @@ dev_thread(void *varg)
 	struct rte_avq_dev *d = ta->d;
 	struct avq_aq_scratch *s = ta->s;
 	uint64_t idle_since = 0, t0, spin, busy_t0 = 0;
-	unsigned int work, aq_work, pass = 0;
+	unsigned int work, aq_work, dp_work = 0, pass = 0;
 	bool timed_out = false, busy = false;
 	uint16_t i;
 
@@ -503,15 +503,16 @@ dev_thread(void *varg)
 		work = aq_work;
 		if (d->fault.active)
 			work += avq_fault_release(d);
-		/* Doorbells of managed devices: every pass while the AQs are
-		 * quiet, every 32nd while they are busy (each slot is a page
-		 * of its own). */
-		if (aq_work == 0 || (++pass & 31) == 0)
+		/* Doorbells of managed devices: every pass while the AQs and
+		 * the virtqueues are quiet, every 32nd while either is busy
+		 * (the passes read every ring anyway; each slot is a page of
+		 * its own). */
+		if ((aq_work == 0 && dp_work == 0) || (++pass & 31) == 0)
 			work += avq_vdev_doorbells(d);
 		/* Virtqueues of the managed devices and the switch: traffic is
 		 * work, so an adaptive thread keeps polling while it flows. */
-		if (d->dp != NULL)
-			work += avq_dp_poll(d, t0);
+		dp_work = d->dp != NULL ? avq_dp_poll(d, t0) : 0;
+		work += dp_work;
 		if (dev_run_ctl(d))
 			work++;
 		/* Between passes the thread holds nothing of the switch. */

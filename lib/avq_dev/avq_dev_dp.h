@@ -162,10 +162,27 @@ enum avq_walk {
 	AVQ_WALK_RDWR,		/* control: readable, then writable */
 };
 
+/* avq_dvq_sync() out of line: rebuild the cached state. */
+bool avq_dvq_resync(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
+		    uint32_t *fault);
+
 /* Make @p dq match the queue's current generations; false when the
  * queue cannot run (disabled, or a fault was just raised: *fault set). */
-bool avq_dvq_sync(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
-		  uint32_t *fault);
+static __rte_always_inline bool
+avq_dvq_sync(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
+	     uint32_t *fault)
+{
+	const struct avq_vdev_vq *vq = &v->vq[q];
+
+	/* A disabled queue it was synced with already (every enable
+	 * change moves the generation): nothing to rebuild. A control
+	 * queue the driver never set up comes here every pass. */
+	if (!vq->enabled && dq->vq_gen == vq->gen && !dq->ready) {
+		*fault = RTE_AVQ_DEV_FAULT_NONE;
+		return false;
+	}
+	return avq_dvq_resync(v, q, dq, fault);
+}
 
 static __rte_always_inline bool
 avq_dvq_current(const struct avq_vdev *v, uint16_t q,

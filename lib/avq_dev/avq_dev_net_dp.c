@@ -659,6 +659,7 @@ avq_net_rx_pending(struct avq_dp_dev *dp, struct avq_net_dp *n)
 	unsigned int work = 0, nb, i, nd = 0;
 	struct avq_frame f;
 	struct rte_mbuf *m;
+	struct rte_ring *r;
 
 	/* The backlog holds the oldest frames. */
 	while (n->bl_n != 0 && nd < AVQ_DP_BURST && !n->faulted) {
@@ -672,8 +673,11 @@ avq_net_rx_pending(struct avq_dp_dev *dp, struct avq_net_dp *n)
 		work++;
 	}
 	if (n->port >= 0 && !n->faulted) {
-		nb = rte_ring_sc_dequeue_burst(avq_dp_port_ring(n->port),
-					       (void **)ms, RTE_DIM(ms), NULL);
+		r = avq_dp_port_ring(n->port);
+		/* Usually empty: a look at its indices, not a dequeue. */
+		nb = rte_ring_empty(r) ? 0 :
+		     rte_ring_sc_dequeue_burst(r, (void **)ms, RTE_DIM(ms),
+					       NULL);
 		for (i = 0; i < nb; i++) {
 			avq_dp_frame_of_mbuf(&f, ms[i], dp->head);
 			if (avq_net_rx(dp, n, &f) == AVQ_RX_NOROOM)

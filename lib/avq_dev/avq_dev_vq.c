@@ -59,8 +59,8 @@ avq_dvq_forget(struct avq_dvq *dq)
 }
 
 bool
-avq_dvq_sync(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
-	     uint32_t *fault)
+avq_dvq_resync(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
+	       uint32_t *fault)
 {
 	const struct avq_vdev_vq *vq = &v->vq[q];
 	void *desc, *avail, *used;
