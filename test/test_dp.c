@@ -97,6 +97,17 @@ env_dev(struct env *e, struct avq_fx *fx, unsigned int i, uint64_t feat_off,
 
 /* ---- Switching ---- */
 
+/* @p from sends frame @p seed (@p len bytes, to @p dst); it must reach
+ * @p to, byte for byte. */
+static int
+hop(struct env *e, struct dpd *from, const uint8_t *dst, struct dpd *to,
+    uint32_t len, uint32_t seed)
+{
+	dpd_frame(e->f, len, dst, from->mac, seed);
+	TEST_ASSERT_SUCCESS(dpd_send(from, 1, e->f, len), "");
+	return dpd_expect(to, 0, e->f, len, 1, 2000);
+}
+
 static int
 switch_body(struct env *e)
 {
@@ -122,13 +133,9 @@ switch_body(struct env *e)
 	TEST_ASSERT_SUCCESS(dpd_expect(c, 0, e->f, 80, 1, 2000), "");
 	TEST_ASSERT_SUCCESS(dpd_expect_none(a, 0, 50), "never back to the source");
 	/* A was learned from its frames: B -> A reaches A only. */
-	dpd_frame(e->f, 60, a->mac, b->mac, 3);
-	TEST_ASSERT_SUCCESS(dpd_send(b, 1, e->f, 60), "");
-	TEST_ASSERT_SUCCESS(dpd_expect(a, 0, e->f, 60, 1, 2000), "");
+	TEST_ASSERT_SUCCESS(hop(e, b, a->mac, a, 60, 3), "");
 	/* And B was learned from that one. */
-	dpd_frame(e->f, 200, b->mac, a->mac, 4);
-	TEST_ASSERT_SUCCESS(dpd_send(a, 1, e->f, 200), "");
-	TEST_ASSERT_SUCCESS(dpd_expect(b, 0, e->f, 200, 1, 2000), "");
+	TEST_ASSERT_SUCCESS(hop(e, a, b->mac, b, 200, 4), "");
 	TEST_ASSERT_SUCCESS(dpd_expect_none(c, 0, 100), "known unicast flooded");
 
 	/* The counters match what moved. */
@@ -886,16 +893,10 @@ route_body(struct env *e)
 	TEST_ASSERT_SUCCESS(env_dev(e, &e->fx, 1, 0, 5), "");
 	TEST_ASSERT_SUCCESS(env_dev(e, &e->fx, 2, 0, 32), "");
 	/* A, B and C are learned; B has 4 buffers left. */
-	dpd_frame(e->f, 64, bcast, a->mac, 99);
-	TEST_ASSERT_SUCCESS(dpd_send(a, 1, e->f, 64), "");
-	TEST_ASSERT_SUCCESS(dpd_expect(b, 0, e->f, 64, 1, 2000), "");
+	TEST_ASSERT_SUCCESS(hop(e, a, bcast, b, 64, 99), "");
 	TEST_ASSERT_SUCCESS(dpd_expect(c, 0, e->f, 64, 1, 2000), "");
-	dpd_frame(e->f, 64, a->mac, b->mac, 100);
-	TEST_ASSERT_SUCCESS(dpd_send(b, 1, e->f, 64), "");
-	TEST_ASSERT_SUCCESS(dpd_expect(a, 0, e->f, 64, 1, 2000), "");
-	dpd_frame(e->f, 64, a->mac, c->mac, 101);
-	TEST_ASSERT_SUCCESS(dpd_send(c, 1, e->f, 64), "");
-	TEST_ASSERT_SUCCESS(dpd_expect(a, 0, e->f, 64, 1, 2000), "");
+	TEST_ASSERT_SUCCESS(hop(e, b, a->mac, a, 64, 100), "");
+	TEST_ASSERT_SUCCESS(hop(e, c, a->mac, a, 64, 101), "");
 
 	/* 12 frames to B in one burst (one pass): the first is switched
 	 * the long way, the others take its route. B has 4 buffers: the
