@@ -584,17 +584,11 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 		}
 		got += ch[nch].wr_rec;
 		nch++;
-		/* A pipeline for the next chains, while this one is written:
-		 * the descriptor of the one after next, and the buffer of the
-		 * next (its descriptor was asked for one chain ago), for as
-		 * many bytes as this frame needs (frames of a burst tend to
-		 * be alike). */
+		/* A pipeline for the next chains: the descriptor of the one
+		 * after next now; the buffer of the next when this frame
+		 * goes on into it, else once this frame is written. */
 		if (nch + 1 < avail)
 			avq_dvq_prefetch(dq, nch + 1, false);
-		if (nch < avail)
-			avq_dvq_prefetch_wbuf(dq, nch,
-					      (uint32_t)RTE_MIN(need,
-						(uint64_t)AVQ_DP_RX_PREFETCH));
 		if (got >= need)
 			break;
 		if (!n->mrg) {
@@ -604,8 +598,21 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 			dq->st.drops++;
 			return AVQ_RX_DROP;
 		}
+		/* The frame goes on in the next chain: its buffer now. */
+		if (nch < avail)
+			avq_dvq_prefetch_wbuf(dq, nch,
+					      (uint32_t)RTE_MIN(need - got,
+						(uint64_t)AVQ_DP_RX_PREFETCH));
 	}
 	net_frame_write(ch, f, nch);
+	/* The next chain's buffer (its descriptor was asked for one chain
+	 * ago), for as many bytes as this frame took (frames of a burst tend
+	 * to be alike). After the copy, not before: its lines then do not
+	 * compete with the copy's for the core's fill buffers. */
+	if (nch < avail)
+		avq_dvq_prefetch_wbuf(dq, nch,
+				      (uint32_t)RTE_MIN(need,
+					(uint64_t)AVQ_DP_RX_PREFETCH));
 	for (i = 0; i < nch; i++)
 		avq_dvq_used(dq, ch[i].head, (uint32_t)ch[i].wr_rec);
 	dq->last_avail += nch;
