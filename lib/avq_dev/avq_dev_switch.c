@@ -925,8 +925,8 @@ avq_dp_forward_kept(struct avq_dp_dev *dp, struct avq_frame *f)
 unsigned int
 avq_dp_forward_full(struct avq_dp_dev *dp, struct avq_frame *f)
 {
-	uint32_t nd = 0, nc = 0, w, words, last = 0;
-	struct avq_net_dp *n = NULL;
+	uint32_t nd = 0, nc = 0, c, w, words, last = 0;
+	struct avq_net_dp *n = NULL, *one;
 	uint64_t bits;
 	int to;
 
@@ -971,8 +971,14 @@ avq_dp_forward_full(struct avq_dp_dev *dp, struct avq_frame *f)
 			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
 
 			bits &= bits - 1;
-			if ((int)i != f->src_port) {
-				n = fwd_one(dp, f, i, &nd, &nc);
+			if ((int)i == f->src_port)
+				continue;
+			c = nc;
+			one = fwd_one(dp, f, i, &nd, &nc);
+			if (nc != c) {
+				/* An active port: the route if it stays
+				 * the only one. */
+				n = one;
 				last = i;
 			}
 		}
