@@ -810,6 +810,20 @@ bench_paired(struct bench_env *env)
  */
 #define RTT_ROUNDS	9
 
+/* A paired round-trip row: the median of the rounds' ratios @p r, p50 the
+ * median of the rounds' sync p50s @p p50, the note @p what and the range
+ * of the rounds. */
+static void
+rtt_paired_row(const char *key, const char *name, double *r, double *p50,
+	       const char *what)
+{
+	struct bench_row *row = paired_row("e", key, name, r, RTT_ROUNDS);
+
+	row->p50 = bench_median(p50, RTT_ROUNDS);
+	snprintf(row->note, sizeof(row->note), "%s; rounds %.2f-%.2fx", what,
+		 r[0], r[RTT_ROUNDS - 1]);
+}
+
 int
 bench_rtt_paired(struct bench_env *env)
 {
@@ -820,8 +834,9 @@ bench_rtt_paired(struct bench_env *env)
 	double rc[RTT_ROUNDS], rs[RTT_ROUNDS], rr[RTT_ROUNDS];
 	double r1[RTT_ROUNDS], rs1[RTT_ROUNDS];
 	uint64_t *cl, *lat, *sbl, t_all;
-	struct bench_row tmp, *row;
+	struct bench_row tmp;
 	struct rte_avq_cmd cmd;
+	char what[160];
 	rte_le64_t f;
 	uint32_t r;
 	int ret = 0, ret2;
@@ -868,23 +883,16 @@ bench_rtt_paired(struct bench_env *env)
 	free(sbl);
 	if (ret < 0)
 		return ret;
-	row = paired_row("e", "e.rtt_paired",
-			 "paired: sync polled p50 / cache-line p50", rr,
-			 RTT_ROUNDS);
-	row->p50 = bench_median(rs, RTT_ROUNDS);
-	snprintf(row->note, sizeof(row->note),
-		 "%u rounds of %u CL + %u sync, both in blocks of %u; CL p50 %.1f ns; "
-		 "rounds %.2f-%.2fx", RTT_ROUNDS, cl_blocks * BENCH_CL_BLOCK,
-		 sb * BENCH_CL_BLOCK, BENCH_CL_BLOCK,
-		 bench_median(rc, RTT_ROUNDS), rr[0], rr[RTT_ROUNDS - 1]);
-	row = paired_row("e", "e.rtt_paired_1",
-			 "paired: sync timed one by one / CL p50", r1,
-			 RTT_ROUNDS);
-	row->p50 = bench_median(rs1, RTT_ROUNDS);
-	snprintf(row->note, sizeof(row->note),
-		 "the same rounds, %u sync calls each with a clock read "
-		 "around it (as row e); rounds %.2f-%.2fx", n, r1[0],
-		 r1[RTT_ROUNDS - 1]);
+	snprintf(what, sizeof(what),
+		 "%u rounds of %u CL + %u sync, both in blocks of %u; CL p50 %.1f ns",
+		 RTT_ROUNDS, cl_blocks * BENCH_CL_BLOCK, sb * BENCH_CL_BLOCK,
+		 BENCH_CL_BLOCK, bench_median(rc, RTT_ROUNDS));
+	rtt_paired_row("e.rtt_paired", "paired: sync polled p50 / cache-line p50",
+		       rr, rs, what);
+	snprintf(what, sizeof(what), "the same rounds, %u sync calls each "
+		 "with a clock read around it (as row e)", n);
+	rtt_paired_row("e.rtt_paired_1", "paired: sync timed one by one / CL p50",
+		       r1, rs1, what);
 	return 0;
 }
 
