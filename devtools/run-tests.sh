@@ -3,7 +3,7 @@
 # Copyright(c) 2026 The avq authors
 #
 # The README's test command: set up the machine (idempotent), build, run the
-# test suites, build again with AddressSanitizer + UBSan and run the fast
+# test suites, compile a release build, build again with AddressSanitizer + UBSan and run the fast
 # tests under it, and end with the line `N passed, N failed, N skipped`.
 #
 #   devtools/run-tests.sh                   everything CI runs
@@ -64,6 +64,12 @@ meson test -C build "${suite_args[@]}" --num-processes 2 --print-errorlogs \
 	--no-rebuild >build/test-output.log 2>&1 || true
 grep -E '^ *[0-9]+/[0-9]+ ' build/test-output.log | grep -vE ' OK |SKIP' || true
 logs+=(build/meson-logs/testlog.json)
+
+# The benchmarks' build (doc/guides/prog_guide/avq_bench.rst, net_bench.rst):
+# -O3 warns about what -O2 does not (format truncation), and -Werror makes
+# that a failed compile. Compiled only; its tests are those of build/.
+echo "== release build (build-release/)"
+build build-release -Dbuildtype=release
 
 if [ $sanitize = 1 ]; then
 	echo "== build with -Db_sanitize=address,undefined (build-asan/)"

@@ -836,7 +836,7 @@ bench_rtt_paired(struct bench_env *env)
 	uint64_t *cl, *lat, *sbl, t_all;
 	struct bench_row tmp;
 	struct rte_avq_cmd cmd;
-	char what[160];
+	char what[80];	/* + "; rounds a-bx" fits a row's note */
 	rte_le64_t f;
 	uint32_t r;
 	int ret = 0, ret2;
@@ -884,13 +884,13 @@ bench_rtt_paired(struct bench_env *env)
 	if (ret < 0)
 		return ret;
 	snprintf(what, sizeof(what),
-		 "%u rounds of %u CL + %u sync, both in blocks of %u; CL p50 %.1f ns",
+		 "%u rounds: %u CL + %u sync in blocks of %u; CL p50 %.1f ns",
 		 RTT_ROUNDS, cl_blocks * BENCH_CL_BLOCK, sb * BENCH_CL_BLOCK,
 		 BENCH_CL_BLOCK, bench_median(rc, RTT_ROUNDS));
 	rtt_paired_row("e.rtt_paired", "paired: sync polled p50 / cache-line p50",
 		       rr, rs, what);
-	snprintf(what, sizeof(what), "the same rounds, %u sync calls each "
-		 "with a clock read around it (as row e)", n);
+	snprintf(what, sizeof(what), "same rounds, %u sync calls each "
+		 "timed alone (as row e)", n);
 	rtt_paired_row("e.rtt_paired_1", "paired: sync timed one by one / CL p50",
 		       r1, rs1, what);
 	return 0;
