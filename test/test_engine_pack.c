@@ -481,6 +481,60 @@ ml_hdr(uint8_t *buf, uint16_t count)
 	memcpy(buf, &h, sizeof(h));
 }
 
+/* Five FEAT_DEVICE_GETs, the third with 8 bytes of out-data, the fourth
+ * with 4 bytes of room; @p fail: the class fails by injection. */
+static int
+multi_twins_run(struct avq_fx *fx, uint64_t id, uint64_t feat, bool fail)
+{
+	static const uint8_t want[5] = { AVQ_ACK_OK, AVQ_ACK_OK, AVQ_ACK_INVAL,
+					 AVQ_ACK_INVAL, AVQ_ACK_OK };
+	struct rte_avq_dev_fault flt = { .fail_class = AVQ_CLASS_FEAT,
+					 .fail_command = -1,
+					 .fail_ack = AVQ_ACK_AGAIN };
+	uint8_t out[256], in[256];
+	const struct avq_multi_reply *rp;
+	uint32_t len, roff, i, exp_len;
+	uint8_t exp;
+	int ack;
+
+	len = ml_add(out, sizeof(struct avq_multi_hdr), AVQ_CLASS_FEAT,
+		     AVQ_FEAT_DEVICE_GET, NULL, 0, 8);
+	len = ml_add(out, len, AVQ_CLASS_FEAT, AVQ_FEAT_DEVICE_GET, NULL, 0, 8);
+	len = ml_add(out, len, AVQ_CLASS_FEAT, AVQ_FEAT_DEVICE_GET, &feat, 8, 8);
+	len = ml_add(out, len, AVQ_CLASS_FEAT, AVQ_FEAT_DEVICE_GET, NULL, 0, 4);
+	len = ml_add(out, len, AVQ_CLASS_FEAT, AVQ_FEAT_DEVICE_GET, NULL, 0, 8);
+	ml_hdr(out, 5);
+	if (fail)
+		TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(fx->dev, &flt), "");
+	memset(in, 0xee, sizeof(in));
+	ack = avq_fx_ack(fx, id, AVQ_CLASS_MULTI, AVQ_MULTI_EXEC, out, len,
+			 in, 5 * 16);
+	if (fail)
+		TEST_ASSERT_SUCCESS(rte_avq_dev_fault_set(fx->dev, NULL), "");
+	TEST_ASSERT_EQUAL(ack, AVQ_ACK_OK, "the list of twins");
+	for (i = 0, roff = 0; i < 5; i++, roff += 16) {
+		rp = (const void *)(in + roff);
+		exp = fail ? AVQ_ACK_AGAIN : want[i];
+		exp_len = exp == AVQ_ACK_OK ? 8 : 0;
+		TEST_ASSERT_EQUAL(rp->ack, avq_fx_want_ack(fx, exp),
+				  "entry %u%s: ack %u", i,
+				  fail ? " (injected)" : "", rp->ack);
+		TEST_ASSERT_EQUAL(rte_le_to_cpu_32(rp->in_len), exp_len,
+				  "entry %u: in_len", i);
+		if (exp_len != 0)
+			TEST_ASSERT(memcmp(rp + 1, &feat, 8) == 0,
+				    "entry %u: the features", i);
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+multi_twins(struct avq_fx *fx, uint64_t id, uint64_t feat)
+{
+	TEST_ASSERT_SUCCESS(multi_twins_run(fx, id, feat, false), "");
+	return multi_twins_run(fx, id, feat, true);
+}
+
 static int
 multi_wire_body(struct avq_fx *fx, void *arg)
 {
@@ -523,6 +577,13 @@ multi_wire_body(struct avq_fx *fx, void *arg)
 	TEST_ASSERT_EQUAL(rte_le_to_cpu_32(rp->in_len), 1, "");
 	TEST_ASSERT_EQUAL(((const uint8_t *)(rp + 1))[0], 0x01,
 			  "STATUS_GET sees the STATUS_SET before it");
+
+	/* Repeated entries ("twins": the device admits an entry like the
+	 * one before it without its checks) are each checked as if alone:
+	 * one with out-data or with less reply room is no twin and fails
+	 * INVAL, and the entries after it still run. An injected failure
+	 * hits every twin. */
+	TEST_ASSERT_SUCCESS(multi_twins(fx, id, feat), "");
 
 	/* Malformed lists: INVAL, and nothing of them runs. */
 	seq = avq_fx_trace_last(fx);
@@ -568,23 +629,33 @@ multi_wire_body(struct avq_fx *fx, void *arg)
 	 * stale reference to it: under ASan a use after free fails). */
 	len = ml_add(out, sizeof(struct avq_multi_hdr), AVQ_CLASS_FEAT,
 		     AVQ_FEAT_DEVICE_GET, NULL, 0, 8);
+	len = ml_add(out, len, AVQ_CLASS_FEAT, AVQ_FEAT_DEVICE_GET, NULL, 0,
+		     8);
 	len = ml_add(out, len, AVQ_CLASS_VDEV, AVQ_VDEV_DESTROY, NULL, 0, 0);
 	len = ml_add(out, len, AVQ_CLASS_FEAT, AVQ_FEAT_DEVICE_GET, NULL, 0,
 		     8);
+	len = ml_add(out, len, AVQ_CLASS_FEAT, AVQ_FEAT_DEVICE_GET, NULL, 0,
+		     8);
 	len = ml_add(out, len, AVQ_CLASS_STATUS, AVQ_STATUS_GET, NULL, 0, 1);
-	ml_hdr(out, 4);
+	ml_hdr(out, 6);
 	ack = avq_fx_ack(fx, id, AVQ_CLASS_MULTI, AVQ_MULTI_EXEC, out, len,
-			 in, 16 + 8 + 16 + 16);
+			 in, 16 + 16 + 8 + 16 + 16 + 16);
 	TEST_ASSERT_EQUAL(ack, AVQ_ACK_OK, "the list itself");
 	rp = (const void *)in;
 	TEST_ASSERT_EQUAL(rp->ack, AVQ_ACK_OK, "before the destroy");
 	rp = (const void *)(in + 16);
+	TEST_ASSERT_EQUAL(rp->ack, AVQ_ACK_OK, "before the destroy, a twin");
+	rp = (const void *)(in + 32);
 	TEST_ASSERT_EQUAL(rp->ack, AVQ_ACK_OK, "the destroy");
-	rp = (const void *)(in + 24);
+	rp = (const void *)(in + 40);
 	TEST_ASSERT_EQUAL(rp->ack, avq_fx_want_ack(fx, AVQ_ACK_NOENT),
 			  "after the destroy");
 	TEST_ASSERT_EQUAL(rte_le_to_cpu_32(rp->in_len), 0, "");
-	rp = (const void *)(in + 40);
+	rp = (const void *)(in + 56);
+	TEST_ASSERT_EQUAL(rp->ack, avq_fx_want_ack(fx, AVQ_ACK_NOENT),
+			  "after the destroy, a twin of the entry before");
+	TEST_ASSERT_EQUAL(rte_le_to_cpu_32(rp->in_len), 0, "");
+	rp = (const void *)(in + 72);
 	TEST_ASSERT_EQUAL(rp->ack, avq_fx_want_ack(fx, AVQ_ACK_NOENT),
 			  "after the destroy");
 	/* For a destroyed device the list fails whole, NOENT. */

@@ -686,12 +686,26 @@ static const struct avq_cmd_desc cmd_table[] = {
 
 /* ---- MULTI_EXEC: a list of commands for one managed device ---- */
 
+static const struct avq_cmd_desc *cmd_lookup(uint16_t class_id,
+					     uint16_t command);
+static uint8_t cmd_admit(struct avq_cmd_ctx *c, const struct avq_cmd_desc *cd);
+static void cmd_log_refused(const struct avq_cmd_ctx *c,
+			    const struct avq_cmd_desc *cd, uint8_t ack);
+
 /*
  * Check the whole list first (a malformed one runs nothing), then run
- * each command through avq_cmd_dispatch() as if it had come alone: its
- * own ack, in-data, statistics and trace entry. The handlers read our
+ * each command as if it had come alone (avq_cmd_dispatch()): its own
+ * checks, ack, in-data, statistics and trace entry. The handlers read our
  * copy of the out-data (the chain's, already copied) and write into the
  * reply area, whose offsets follow from the list alone.
+ *
+ * A list mostly repeats one command (a batch of MMU maps, of reads):
+ * an entry with the table row, out-data length and in-data room of the
+ * entry before it, which was admitted, is admitted too. cmd_admit()'s
+ * checks read nothing else that a command of the list can change: the
+ * device id is the list's, the offered extensions are parameters, and
+ * only a command of class VDEV can destroy the managed device (after one
+ * the next entry is checked in full).
  */
 static uint8_t
 cmd_multi_exec(struct avq_cmd_ctx *c)
@@ -701,6 +715,8 @@ cmd_multi_exec(struct avq_cmd_ctx *c)
 	const struct avq_multi_hdr *h = (const void *)c->out;
 	const struct avq_multi_cmd *mc;
 	struct avq_multi_reply *rp;
+	const struct avq_cmd_desc *cd, *same = NULL;
+	uint32_t same_olen = 0, same_icap = 0;
 	struct avq_cmd_ctx sub;
 	uint32_t count, i, off, roff, olen, icap;
 	uint8_t ack;
@@ -754,9 +770,37 @@ cmd_multi_exec(struct avq_cmd_ctx *c)
 		sub.in = c->in + roff + sizeof(*rp);
 		sub.in_cap = icap;
 		d->stats.commands++;
-		if (!(d->fault.active &&
-		      avq_fault_fail(d, sub.class_id, sub.command, &ack)))
-			ack = avq_cmd_dispatch(&sub);
+		if (unlikely(d->fault.active &&
+			     avq_fault_fail(d, sub.class_id, sub.command,
+					    &ack))) {
+			/* An injected failure: the entry is not run. */
+		} else {
+			if (same != NULL && sub.class_id == same->class_id &&
+			    sub.command == same->command &&
+			    olen == same_olen && icap == same_icap) {
+				cd = same;
+				ack = cd->fn(&sub);
+			} else {
+				cd = cmd_lookup(sub.class_id, sub.command);
+				ack = cmd_admit(&sub, cd);
+				same = NULL;
+				if (ack == AVQ_ACK_OK) {
+					if (cd->target == AVQ_T_VDEV &&
+					    cd->class_id != AVQ_CLASS_VDEV) {
+						same = cd;
+						same_olen = olen;
+						same_icap = icap;
+						/* Admitted for this device. */
+						vd = sub.vdev;
+					}
+					ack = cd->fn(&sub);
+				}
+			}
+			if (unlikely(ack != AVQ_ACK_OK))
+				cmd_log_refused(&sub, cd, ack);
+		}
+		/* (An entry of class VDEV is never a twin, and it ended the
+		 * one before: same is NULL.) */
 		if (sub.class_id == AVQ_CLASS_VDEV)
 			vd = avq_dev_vdev_find(d, c->device_id);
 		if (ack != AVQ_ACK_OK)
@@ -811,9 +855,11 @@ cmd_lookup(uint16_t class_id, uint16_t command)
 	return row != 0 ? &cmd_table[row - 1] : NULL;
 }
 
-/* The checks every command shares, in a fixed order, then the handler. */
+/* The checks every command shares, in a fixed order: AVQ_ACK_OK when
+ * command @p c may run the handler of its table row @p cd (NULL: none);
+ * sets c->vdev. */
 static uint8_t
-cmd_check(struct avq_cmd_ctx *c, const struct avq_cmd_desc *cd)
+cmd_admit(struct avq_cmd_ctx *c, const struct avq_cmd_desc *cd)
 {
 	if (cd == NULL)
 		return AVQ_ACK_UNSUPP;
@@ -841,7 +887,16 @@ cmd_check(struct avq_cmd_ctx *c, const struct avq_cmd_desc *cd)
 		return AVQ_ACK_INVAL;
 	if (c->in_cap < cd->min_in)
 		return AVQ_ACK_INVAL;
-	return cd->fn(c);
+	return AVQ_ACK_OK;
+}
+
+static void
+cmd_log_refused(const struct avq_cmd_ctx *c, const struct avq_cmd_desc *cd,
+		uint8_t ack)
+{
+	AVQ_DEV_LOG(DEBUG, c->dev, "%s (class %u cmd %u) device %" PRIu64
+		    ": %s", cd != NULL ? cd->name : "unknown",
+		    c->class_id, c->command, c->device_id, avq_ack_str(ack));
 }
 
 uint8_t
@@ -851,11 +906,10 @@ avq_cmd_dispatch(struct avq_cmd_ctx *c)
 	uint8_t ack;
 
 	c->in_len = 0;
-	ack = cmd_check(c, cd);
+	ack = cmd_admit(c, cd);
+	if (ack == AVQ_ACK_OK)
+		ack = cd->fn(c);
 	if (ack != AVQ_ACK_OK)
-		AVQ_DEV_LOG(DEBUG, c->dev, "%s (class %u cmd %u) device %" PRIu64
-			    ": %s", cd != NULL ? cd->name : "unknown",
-			    c->class_id, c->command, c->device_id,
-			    avq_ack_str(ack));
+		cmd_log_refused(c, cd, ack);
 	return ack;
 }
