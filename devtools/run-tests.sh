@@ -3,8 +3,9 @@
 # Copyright(c) 2026 The avq authors
 #
 # The README's test command: set up the machine (idempotent), build, run the
-# test suites, compile a release build, build again with AddressSanitizer + UBSan and run the fast
-# tests under it, and end with the line `N passed, N failed, N skipped`.
+# test suites, compile a release build, build again with AddressSanitizer +
+# UBSan and run the fast tests under it, and end with the line
+# `N passed, N failed, N skipped`.
 #
 #   devtools/run-tests.sh                   everything CI runs
 #   devtools/run-tests.sh --no-sanitizers   skip the sanitizer build (quick loop)
