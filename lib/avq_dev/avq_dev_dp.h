@@ -342,32 +342,43 @@ avq_dvq_prefetch(const struct avq_dvq *dq, uint16_t k, bool chained)
 }
 
 /*
- * Start fetching, for writing, the first @p len bytes of the buffer of the
- * receive chain @p k entries after last_avail: a chain the driver already
- * made available, whose descriptor was asked for one chain earlier
+ * The lines to fetch, for writing, of the first @p len bytes of the buffer
+ * of the receive chain @p k entries after last_avail: a chain the driver
+ * already made available, whose descriptor was asked for one chain earlier
  * (avq_dvq_prefetch()). A receive buffer was posted a whole ring ago and
- * has usually left this core's L2 since: written without this, a large
- * frame's copy waits for its destination line by line. The descriptor is
- * read only to form addresses, and only a buffer of one descriptor inside
- * the cached region is fetched: nothing outside the mappings is touched,
- * and the walk that takes the chain reads and checks it again.
+ * has usually left this core's L2 since: written without a fetch ahead, a
+ * large frame's copy waits for its destination line by line. The
+ * descriptor is read only to form addresses, and only a buffer of one
+ * descriptor inside the cached region is named: nothing outside the
+ * mappings is touched, and the walk that takes the chain reads and checks
+ * it again. @return the first line (0: none) and *end the buffer's end.
  */
-static __rte_always_inline void
-avq_dvq_prefetch_wbuf(const struct avq_dvq *dq, uint16_t k, uint32_t len)
+static __rte_always_inline uintptr_t
+avq_dvq_wbuf_lines(const struct avq_dvq *dq, uint16_t k, uint32_t len,
+		   uintptr_t *end)
 {
 	const struct avq_desc *d = avq_dvq_hint_desc(dq, k);
 	uint32_t l = RTE_MIN(avq_le32(d->len), len);
-	uintptr_t a, end;
 	uint8_t *p;
 	uint64_t n;
 
+	*end = 0;
 	if (l == 0)
-		return;
+		return 0;
 	p = avq_xc_hit(&dq->xc, avq_le64(d->addr), l, AVQ_MMU_F_WRITE, &n);
 	if (p == NULL)
-		return;
-	end = (uintptr_t)p + n;
-	for (a = RTE_ALIGN_FLOOR((uintptr_t)p, RTE_CACHE_LINE_SIZE); a < end;
+		return 0;
+	*end = (uintptr_t)p + n;
+	return RTE_ALIGN_FLOOR((uintptr_t)p, RTE_CACHE_LINE_SIZE);
+}
+
+/* Fetch those lines now. */
+static __rte_always_inline void
+avq_dvq_prefetch_wbuf(const struct avq_dvq *dq, uint16_t k, uint32_t len)
+{
+	uintptr_t a, end;
+
+	for (a = avq_dvq_wbuf_lines(dq, k, len, &end); a < end;
 	     a += RTE_CACHE_LINE_SIZE)
 		rte_prefetch0_write((const void *)a);
 }

@@ -300,7 +300,36 @@ struct wcur {
 	uint32_t c;		/* chain */
 	uint32_t i;		/* piece */
 	uint32_t o;		/* offset in the piece */
+	uintptr_t pf;		/* next line of the next buffer to fetch */
+	uintptr_t pf_end;	/* end of that buffer's fetch (pf: none) */
 };
+
+/* Bytes copied between two groups of fetches of the next buffer. */
+#define WCHUNK	256u
+
+/*
+ * Copy @p k bytes, fetching lines of the next receive buffer (@p w's
+ * stream) as it goes: WCHUNK / 64 lines after each WCHUNK bytes. A
+ * buffer's two dozen lines asked for at once take every line-fill
+ * buffer of the core, and the load after them waits for the first to
+ * come back; a few lines at a time overlap with the copy instead.
+ */
+static inline void
+wcopy(struct wcur *w, uint8_t *dst, const uint8_t *src, uint32_t k)
+{
+	uint32_t j;
+
+	while (k > WCHUNK && w->pf < w->pf_end) {
+		memcpy(dst, src, WCHUNK);
+		dst += WCHUNK;
+		src += WCHUNK;
+		k -= WCHUNK;
+		for (j = 0; j < WCHUNK / RTE_CACHE_LINE_SIZE &&
+		     w->pf < w->pf_end; j++, w->pf += RTE_CACHE_LINE_SIZE)
+			rte_prefetch0_write((const void *)w->pf);
+	}
+	memcpy(dst, src, k);
+}
 
 static inline void
 wput(struct wcur *w, const void *src, uint32_t len)
@@ -313,7 +342,7 @@ wput(struct wcur *w, const void *src, uint32_t len)
 	while (len > 0) {
 		p = &w->ch[w->c].p[w->i];
 		k = RTE_MIN(len, p->len - w->o);
-		memcpy(p->va + w->o, s, k);
+		wcopy(w, p->va + w->o, s, k);
 		s += k;
 		len -= k;
 		w->o += k;
@@ -369,9 +398,9 @@ wput_rest(struct wcur *w, const struct avq_frame *f)
  * recorded room for exactly that. */
 static inline void
 frame_write_at(struct avq_chain *ch, const struct avq_frame *f,
-	       uint32_t off)
+	       uint32_t off, uintptr_t *pf, uintptr_t pf_end)
 {
-	struct wcur w = { .ch = ch, .o = off };
+	struct wcur w = { .ch = ch, .o = off, .pf = *pf, .pf_end = pf_end };
 	uint8_t *p = ch->p[0].va + off;
 
 	/* Usually one piece holds it all. */
@@ -392,12 +421,15 @@ frame_write_at(struct avq_chain *ch, const struct avq_frame *f,
 	}
 	wput(&w, f->head, f->head_len);
 	wput_rest(&w, f);
+	*pf = w.pf;
 }
 
 void
 avq_dp_frame_write(struct avq_chain *ch, const struct avq_frame *f)
 {
-	frame_write_at(ch, f, 0);
+	uintptr_t none = 0;
+
+	frame_write_at(ch, f, 0, &none, 0);
 }
 
 void
@@ -500,13 +532,15 @@ net_rxq(const struct avq_net_dp *n, struct avq_frame *f)
 	return (uint16_t)(2 * (f->hash % n->pairs));
 }
 
-/* Write the header and frame @p f into the first @p nch chains of @p ch. */
+/* Write the header and frame @p f into the first @p nch chains of @p ch,
+ * fetching lines from *pf to @p pf_end on the way (*pf: where it
+ * stopped). */
 static inline void
 net_frame_write(struct avq_chain *ch, const struct avq_frame *f,
-		uint16_t nch)
+		uint16_t nch, uintptr_t *pf, uintptr_t pf_end)
 {
 	struct avq_net_hdr hdr;
-	struct wcur w = { .ch = ch };
+	struct wcur w = { .ch = ch, .pf = *pf, .pf_end = pf_end };
 	uint8_t *p = ch->p[0].va;
 	uint64_t lo = 0;
 	uint32_t hi;
@@ -523,7 +557,7 @@ net_frame_write(struct avq_chain *ch, const struct avq_frame *f,
 		hi = rte_cpu_to_le_32((uint32_t)nch << 16);
 		memcpy(p, &lo, sizeof(lo));
 		memcpy(p + sizeof(lo), &hi, sizeof(hi));
-		frame_write_at(ch, f, AVQ_NET_HDR_LEN);
+		frame_write_at(ch, f, AVQ_NET_HDR_LEN, pf, pf_end);
 		return;
 	}
 	memset(&hdr, 0, sizeof(hdr));
@@ -531,6 +565,7 @@ net_frame_write(struct avq_chain *ch, const struct avq_frame *f,
 	wput(&w, &hdr, sizeof(hdr));
 	wput(&w, f->head, f->head_len);
 	wput_rest(&w, f);
+	*pf = w.pf;
 }
 
 /* Write @p f into receive queue chains, or say why not. */
@@ -542,6 +577,7 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 	uint16_t q = net_rxq(n, f), avail, nch = 0, i;
 	struct avq_dvq *dq = &n->q[q];
 	uint64_t need = AVQ_NET_HDR_LEN + (uint64_t)f->len, got = 0;
+	uintptr_t pf, pf_end;
 	uint32_t fault;
 
 	if (unlikely(!net_link_up(v))) {
@@ -604,15 +640,19 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 					      (uint32_t)RTE_MIN(need - got,
 						(uint64_t)AVQ_DP_RX_PREFETCH));
 	}
-	net_frame_write(ch, f, nch);
 	/* The next chain's buffer (its descriptor was asked for one chain
 	 * ago), for as many bytes as this frame took (frames of a burst tend
-	 * to be alike). After the copy, not before: its lines then do not
-	 * compete with the copy's for the core's fill buffers. */
+	 * to be alike): a few lines at a time during a large copy, the rest
+	 * after it (see wcopy()). */
+	pf = pf_end = 0;
 	if (nch < avail)
-		avq_dvq_prefetch_wbuf(dq, nch,
-				      (uint32_t)RTE_MIN(need,
-					(uint64_t)AVQ_DP_RX_PREFETCH));
+		pf = avq_dvq_wbuf_lines(dq, nch,
+					(uint32_t)RTE_MIN(need,
+					  (uint64_t)AVQ_DP_RX_PREFETCH),
+					&pf_end);
+	net_frame_write(ch, f, nch, &pf, pf_end);
+	for (; pf < pf_end; pf += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0_write((const void *)pf);
 	for (i = 0; i < nch; i++)
 		avq_dvq_used(dq, ch[i].head, (uint32_t)ch[i].wr_rec);
 	dq->last_avail += nch;
