@@ -372,15 +372,21 @@ avq_dvq_wbuf_lines(const struct avq_dvq *dq, uint16_t k, uint32_t len,
 	return RTE_ALIGN_FLOOR((uintptr_t)p, RTE_CACHE_LINE_SIZE);
 }
 
+/* Fetch, for writing, the lines from @p a (line aligned) to @p end. */
+static __rte_always_inline void
+avq_dp_fetch_lines(uintptr_t a, uintptr_t end)
+{
+	for (; a < end; a += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0_write((const void *)a);
+}
+
 /* Fetch those lines now. */
 static __rte_always_inline void
 avq_dvq_prefetch_wbuf(const struct avq_dvq *dq, uint16_t k, uint32_t len)
 {
-	uintptr_t a, end;
+	uintptr_t end, a = avq_dvq_wbuf_lines(dq, k, len, &end);
 
-	for (a = avq_dvq_wbuf_lines(dq, k, len, &end); a < end;
-	     a += RTE_CACHE_LINE_SIZE)
-		rte_prefetch0_write((const void *)a);
+	avq_dp_fetch_lines(a, end);
 }
 
 /* Write a used element; published by avq_dvq_publish(). */

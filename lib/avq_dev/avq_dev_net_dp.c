@@ -294,14 +294,19 @@ head_snap(uint8_t *dst, const uint8_t *src, struct avq_frame *f)
 #endif
 }
 
+/* Lines of the next receive buffer still to fetch: [a, end). */
+struct wfetch {
+	uintptr_t a;
+	uintptr_t end;
+};
+
 /* Where the next byte goes in a set of writable chains. */
 struct wcur {
 	struct avq_chain *ch;
 	uint32_t c;		/* chain */
 	uint32_t i;		/* piece */
 	uint32_t o;		/* offset in the piece */
-	uintptr_t pf;		/* next line of the next buffer to fetch */
-	uintptr_t pf_end;	/* end of that buffer's fetch (pf: none) */
+	struct wfetch *pf;	/* lines to fetch on the way, or NULL */
 };
 
 /* Bytes copied between two groups of fetches of the next buffer. */
@@ -317,16 +322,17 @@ struct wcur {
 static inline void
 wcopy(struct wcur *w, uint8_t *dst, const uint8_t *src, uint32_t k)
 {
-	uint32_t j;
+	struct wfetch *pf = w->pf;
+	uintptr_t to;
 
-	while (k > WCHUNK && w->pf < w->pf_end) {
+	while (k > WCHUNK && pf != NULL && pf->a < pf->end) {
 		memcpy(dst, src, WCHUNK);
 		dst += WCHUNK;
 		src += WCHUNK;
 		k -= WCHUNK;
-		for (j = 0; j < WCHUNK / RTE_CACHE_LINE_SIZE &&
-		     w->pf < w->pf_end; j++, w->pf += RTE_CACHE_LINE_SIZE)
-			rte_prefetch0_write((const void *)w->pf);
+		to = RTE_MIN(pf->a + WCHUNK, pf->end);
+		avq_dp_fetch_lines(pf->a, to);
+		pf->a = to;
 	}
 	memcpy(dst, src, k);
 }
@@ -398,9 +404,9 @@ wput_rest(struct wcur *w, const struct avq_frame *f)
  * recorded room for exactly that. */
 static inline void
 frame_write_at(struct avq_chain *ch, const struct avq_frame *f,
-	       uint32_t off, uintptr_t *pf, uintptr_t pf_end)
+	       uint32_t off, struct wfetch *pf)
 {
-	struct wcur w = { .ch = ch, .o = off, .pf = *pf, .pf_end = pf_end };
+	struct wcur w = { .ch = ch, .o = off, .pf = pf };
 	uint8_t *p = ch->p[0].va + off;
 
 	/* Usually one piece holds it all. */
@@ -421,15 +427,12 @@ frame_write_at(struct avq_chain *ch, const struct avq_frame *f,
 	}
 	wput(&w, f->head, f->head_len);
 	wput_rest(&w, f);
-	*pf = w.pf;
 }
 
 void
 avq_dp_frame_write(struct avq_chain *ch, const struct avq_frame *f)
 {
-	uintptr_t none = 0;
-
-	frame_write_at(ch, f, 0, &none, 0);
+	frame_write_at(ch, f, 0, NULL);
 }
 
 void
@@ -533,14 +536,13 @@ net_rxq(const struct avq_net_dp *n, struct avq_frame *f)
 }
 
 /* Write the header and frame @p f into the first @p nch chains of @p ch,
- * fetching lines from *pf to @p pf_end on the way (*pf: where it
- * stopped). */
+ * fetching some of @p pf's lines on the way (pf->a: where it stopped). */
 static inline void
 net_frame_write(struct avq_chain *ch, const struct avq_frame *f,
-		uint16_t nch, uintptr_t *pf, uintptr_t pf_end)
+		uint16_t nch, struct wfetch *pf)
 {
 	struct avq_net_hdr hdr;
-	struct wcur w = { .ch = ch, .pf = *pf, .pf_end = pf_end };
+	struct wcur w = { .ch = ch, .pf = pf };
 	uint8_t *p = ch->p[0].va;
 	uint64_t lo = 0;
 	uint32_t hi;
@@ -557,7 +559,7 @@ net_frame_write(struct avq_chain *ch, const struct avq_frame *f,
 		hi = rte_cpu_to_le_32((uint32_t)nch << 16);
 		memcpy(p, &lo, sizeof(lo));
 		memcpy(p + sizeof(lo), &hi, sizeof(hi));
-		frame_write_at(ch, f, AVQ_NET_HDR_LEN, pf, pf_end);
+		frame_write_at(ch, f, AVQ_NET_HDR_LEN, pf);
 		return;
 	}
 	memset(&hdr, 0, sizeof(hdr));
@@ -565,7 +567,6 @@ net_frame_write(struct avq_chain *ch, const struct avq_frame *f,
 	wput(&w, &hdr, sizeof(hdr));
 	wput(&w, f->head, f->head_len);
 	wput_rest(&w, f);
-	*pf = w.pf;
 }
 
 /* Write @p f into receive queue chains, or say why not. */
@@ -577,7 +578,7 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 	uint16_t q = net_rxq(n, f), avail, nch = 0, i;
 	struct avq_dvq *dq = &n->q[q];
 	uint64_t need = AVQ_NET_HDR_LEN + (uint64_t)f->len, got = 0;
-	uintptr_t pf, pf_end;
+	struct wfetch pf = { 0, 0 };
 	uint32_t fault;
 
 	if (unlikely(!net_link_up(v))) {
@@ -644,15 +645,13 @@ net_rx_write(struct avq_dp_dev *dp, struct avq_net_dp *n, struct avq_frame *f)
 	 * ago), for as many bytes as this frame took (frames of a burst tend
 	 * to be alike): a few lines at a time during a large copy, the rest
 	 * after it (see wcopy()). */
-	pf = pf_end = 0;
 	if (nch < avail)
-		pf = avq_dvq_wbuf_lines(dq, nch,
-					(uint32_t)RTE_MIN(need,
-					  (uint64_t)AVQ_DP_RX_PREFETCH),
-					&pf_end);
-	net_frame_write(ch, f, nch, &pf, pf_end);
-	for (; pf < pf_end; pf += RTE_CACHE_LINE_SIZE)
-		rte_prefetch0_write((const void *)pf);
+		pf.a = avq_dvq_wbuf_lines(dq, nch,
+					  (uint32_t)RTE_MIN(need,
+					    (uint64_t)AVQ_DP_RX_PREFETCH),
+					  &pf.end);
+	net_frame_write(ch, f, nch, &pf);
+	avq_dp_fetch_lines(pf.a, pf.end);
 	for (i = 0; i < nch; i++)
 		avq_dvq_used(dq, ch[i].head, (uint32_t)ch[i].wr_rec);
 	dq->last_avail += nch;
