@@ -284,6 +284,91 @@ test_dp_fault_tx_unmapped(void)
 	return fault_run(&c);
 }
 
+/* ---- A translation cached before an unmap ---- */
+
+/* V's receive buffers mapped a second time, 1 GiB + 10 MiB up: another
+ * entry of the queue's translation cache (one per 2 MiB of IOVA). */
+#define ALIAS_OFF	(0x40000000ull + 5ull * 0x200000ull)
+
+static size_t v_rxbuf_off(struct fenv *e);
+static size_t v_rxbuf_len(struct fenv *e);
+
+static uint64_t
+iova_alias(struct fenv *e)
+{
+	return e->v.q[0].buf_iova + ALIAS_OFF + 4096;
+}
+
+/* The victim takes the frame into receive chain @p head. */
+static int
+victim_takes(struct fenv *e, uint16_t head, uint64_t iova, uint16_t used)
+{
+	unsigned int i;
+
+	raw_desc(&e->v, 0, head, iova, 2048, AVQ_DESC_F_WRITE, 0);
+	dpd_avail_push(&e->v, 0, head);
+	TEST_ASSERT_SUCCESS(poke_victim(e), "");
+	for (i = 0; i < 2000; i++) {
+		if (__atomic_load_n(&e->v.q[0].used->idx, __ATOMIC_ACQUIRE) ==
+		    avq_to_le16(used))
+			return TEST_SUCCESS;
+		usleep(1000);
+	}
+	TEST_ASSERT(false, "chain %u (iova 0x%" PRIx64 ") not used", head,
+		    iova);
+	return TEST_FAILED;
+}
+
+/*
+ * A buffer through the alias, then one through the first mapping (so the
+ * alias's translation stays in the cache, but not as the last filled),
+ * then the alias unmapped: a buffer there must fault, not be written
+ * through the translation cached before the unmap.
+ */
+static int
+inject_rx_stale(struct fenv *e)
+{
+	uint64_t base = e->v.q[0].buf_iova;
+
+	TEST_ASSERT_SUCCESS(rte_avq_mmu_map(e->fx.aq, e->v.id, 0,
+					    base + ALIAS_OFF, v_rxbuf_len(e),
+					    e->v.dma + v_rxbuf_off(e),
+					    AVQ_MMU_F_READ | AVQ_MMU_F_WRITE),
+			    "");
+	TEST_ASSERT_SUCCESS(victim_takes(e, 0, base + ALIAS_OFF, 1), "");
+	TEST_ASSERT_SUCCESS(victim_takes(e, 1, base + 2048, 2), "");
+	TEST_ASSERT_SUCCESS(rte_avq_mmu_unmap(e->fx.aq, e->v.id, 0,
+					      base + ALIAS_OFF,
+					      v_rxbuf_len(e)), "");
+	memset(e->v.mem + v_rxbuf_off(e) + 4096, 0x5a, 2048);
+	raw_desc(&e->v, 0, 2, iova_alias(e), 2048, AVQ_DESC_F_WRITE, 0);
+	dpd_avail_push(&e->v, 0, 2);
+	return poke_victim(e);
+}
+
+static int
+check_rx_stale(struct fenv *e)
+{
+	size_t i;
+
+	for (i = 0; i < 2048; i++)
+		TEST_ASSERT_EQUAL(e->v.mem[v_rxbuf_off(e) + 4096 + i], 0x5a,
+				  "unmapped buffer byte %zu written", i);
+	return TEST_SUCCESS;
+}
+
+static int
+test_dp_fault_rx_stale(void)
+{
+	static const struct fcase c = {
+		.inject = inject_rx_stale, .reason = RTE_AVQ_DEV_FAULT_MMU,
+		.queue = 0, .mmu = true, .mmu_reason = AVQ_MMU_ERR_NON_EXIST,
+		.iova = iova_alias, .check = check_rx_stale,
+	};
+
+	return fault_run(&c);
+}
+
 /* ---- Write into a read-only mapping ---- */
 
 static size_t
@@ -589,6 +674,7 @@ test_dp_fault_ring_split(void)
 REGISTER_AVQ_TEST(dp_fault_rx_unmapped_autotest, test_dp_fault_rx_unmapped);
 REGISTER_AVQ_TEST(dp_fault_ring_split_autotest, test_dp_fault_ring_split);
 REGISTER_AVQ_TEST(dp_fault_tx_unmapped_autotest, test_dp_fault_tx_unmapped);
+REGISTER_AVQ_TEST(dp_fault_rx_stale_autotest, test_dp_fault_rx_stale);
 REGISTER_AVQ_TEST(dp_fault_rx_readonly_autotest, test_dp_fault_rx_readonly);
 REGISTER_AVQ_TEST(dp_fault_desc_loop_autotest, test_dp_fault_desc_loop);
 REGISTER_AVQ_TEST(dp_fault_chain_long_autotest, test_dp_fault_chain_long);

@@ -68,6 +68,18 @@
 
 /* ---- Translation cache ---- */
 
+/*
+ * Each queue keeps the translations it used, like an IOTLB: the region
+ * hit last, then one entry per 2 MiB of IOVA space, direct-mapped over
+ * AVQ_XC_N entries. With IOVA as VA the driver's memory is one region
+ * and the first entry holds it; with IOVA as PA on hugepages (DPDK's
+ * default as root) each page is a mapping of its own, and one entry for
+ * all of them missed on nearly every buffer (net_avq's loop ran 25-30%
+ * slower). An MMU or DMA-window change empties them (avq_dvq_resync()).
+ */
+#define AVQ_XC_N	32u
+#define AVQ_XC_SHIFT	21u
+
 /* One region of IOVA space that a single mapping and a single DMA window
  * cover: [start, last] is host memory from va on. */
 struct avq_xc {
@@ -81,6 +93,13 @@ static inline void
 avq_xc_clear(struct avq_xc *xc)
 {
 	xc->access = 0;
+}
+
+/* The entry of a queue's AVQ_XC_N that iova's translation goes in. */
+static __rte_always_inline unsigned int
+avq_xc_index(uint64_t iova)
+{
+	return (unsigned int)(iova >> AVQ_XC_SHIFT) & (AVQ_XC_N - 1);
 }
 
 /* Host address of iova if @p xc covers it for @p access; *n receives how
@@ -133,7 +152,8 @@ struct avq_dvq {
 	uint16_t last_avail;	/* next avail entry to take */
 	uint16_t avail_idx;	/* avail->idx as last read */
 	uint16_t used_idx;	/* next used entry to write */
-	struct avq_xc xc;	/* buffers: the last region hit */
+	struct avq_xc xc;	/* buffers: the region filled last */
+	struct avq_xc *xct;	/* AVQ_XC_N more, by avq_xc_index() */
 	struct rte_avq_dev_vq_stats st;
 };
 
@@ -192,6 +212,30 @@ avq_dvq_current(const struct avq_vdev *v, uint16_t q,
 	       dq->mmu_gen == v->mmu.gen && dq->win_gen == v->dev->win_gen;
 }
 
+/* Empty the queue's translation cache. */
+static inline void
+avq_dvq_xc_clear(struct avq_dvq *dq)
+{
+	unsigned int i;
+
+	avq_xc_clear(&dq->xc);
+	for (i = 0; i < AVQ_XC_N; i++)
+		avq_xc_clear(&dq->xct[i]);
+}
+
+/* avq_xc_hit() through the queue's cache: the last region filled, else
+ * the entry for iova's 2 MiB. */
+static __rte_always_inline uint8_t *
+avq_dvq_xc_hit(const struct avq_dvq *dq, uint64_t iova, uint64_t len,
+	       uint32_t access, uint64_t *n)
+{
+	uint8_t *p = avq_xc_hit(&dq->xc, iova, len, access, n);
+
+	if (likely(p != NULL))
+		return p;
+	return avq_xc_hit(&dq->xct[avq_xc_index(iova)], iova, len, access, n);
+}
+
 /* Forget ring state (reset, disable); counters stay. */
 void avq_dvq_forget(struct avq_dvq *dq);
 
@@ -236,7 +280,7 @@ avq_dvq_walk1(struct avq_dvq *dq, uint16_t k, uint32_t access, uint64_t need,
 		     len == 0 || addr > UINT64_MAX - (len - 1)))
 		return false;
 	rec = access == AVQ_MMU_F_WRITE ? RTE_MIN((uint64_t)len, need) : len;
-	p = avq_xc_hit(&dq->xc, addr, rec, access, &n);
+	p = avq_dvq_xc_hit(dq, addr, rec, access, &n);
 	if (unlikely(p == NULL || n != rec || len > AVQ_DP_TX_MAX))
 		return false;
 	ch->head = head;
@@ -293,8 +337,8 @@ avq_dvq_walk_tx2(struct avq_dvq *dq, uint16_t k, struct avq_chain *ch)
 		     a0 > UINT64_MAX - (l0 - 1) || a1 > UINT64_MAX - (l1 - 1) ||
 		     (uint64_t)l0 + l1 > AVQ_DP_TX_MAX))
 		return false;
-	p0 = avq_xc_hit(&dq->xc, a0, l0, AVQ_MMU_F_READ, &n0);
-	p1 = avq_xc_hit(&dq->xc, a1, l1, AVQ_MMU_F_READ, &n1);
+	p0 = avq_dvq_xc_hit(dq, a0, l0, AVQ_MMU_F_READ, &n0);
+	p1 = avq_dvq_xc_hit(dq, a1, l1, AVQ_MMU_F_READ, &n1);
 	if (unlikely(p0 == NULL || p1 == NULL || n0 != l0 || n1 != l1))
 		return false;
 	ch->head = head;
@@ -359,13 +403,14 @@ avq_dvq_wbuf_lines(const struct avq_dvq *dq, uint16_t k, uint32_t len,
 {
 	const struct avq_desc *d = avq_dvq_hint_desc(dq, k);
 	uint32_t l = RTE_MIN(avq_le32(d->len), len);
+	uint64_t n, a;
 	uint8_t *p;
-	uint64_t n;
 
 	*end = 0;
 	if (l == 0)
 		return 0;
-	p = avq_xc_hit(&dq->xc, avq_le64(d->addr), l, AVQ_MMU_F_WRITE, &n);
+	a = avq_le64(d->addr);
+	p = avq_dvq_xc_hit(dq, a, l, AVQ_MMU_F_WRITE, &n);
 	if (p == NULL)
 		return 0;
 	*end = (uintptr_t)p + n;

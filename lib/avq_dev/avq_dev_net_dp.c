@@ -120,14 +120,22 @@ int
 avq_net_dp_create(struct avq_vdev *v)
 {
 	struct avq_net_dp *n = calloc(1, sizeof(*n));
+	struct avq_xc *xct;
+	uint16_t q;
 
 	if (n == NULL)
 		return -ENOMEM;
 	n->q = calloc(v->num_queues, sizeof(*n->q));
-	if (n->q == NULL) {
+	xct = calloc((size_t)v->num_queues * AVQ_XC_N, sizeof(*xct));
+	if (n->q == NULL || xct == NULL) {
+		free(xct);
+		free(n->q);
 		free(n);
 		return -ENOMEM;
 	}
+	/* Out of the queue struct: the fields of every pass stay close. */
+	for (q = 0; q < v->num_queues; q++)
+		n->q[q].xct = xct + (size_t)q * AVQ_XC_N;
 	n->v = v;
 	n->port = -1;
 	avq_net_filter_reset(n);
@@ -163,6 +171,8 @@ avq_net_dp_destroy(struct avq_vdev *v)
 	if (n == NULL)
 		return;
 	avq_net_stop(n);
+	if (n->v->num_queues > 0)
+		free(n->q[0].xct);
 	free(n->q);
 	free(n);
 	v->type_priv = NULL;

@@ -55,7 +55,7 @@ avq_dvq_forget(struct avq_dvq *dq)
 	dq->last_avail = 0;
 	dq->avail_idx = 0;
 	dq->used_idx = 0;
-	avq_xc_clear(&dq->xc);
+	avq_dvq_xc_clear(dq);
 }
 
 bool
@@ -76,7 +76,7 @@ avq_dvq_resync(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
 	/* An MMU or window change keeps the indices: only the pointers
 	 * and the cached translation are rebuilt. */
 	dq->ready = false;
-	avq_xc_clear(&dq->xc);
+	avq_dvq_xc_clear(dq);
 	dq->mmu_gen = v->mmu.gen;
 	dq->win_gen = v->dev->win_gen;
 	if (!vq->enabled || !vq->addr_set)
@@ -131,15 +131,17 @@ static bool
 walk_record(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
 	    struct avq_chain *ch, uint64_t addr, uint64_t len, uint32_t access)
 {
+	struct avq_xc *xc;
 	uint64_t n;
 	uint8_t *p;
 
 	while (len > 0) {
-		p = avq_xc_hit(&dq->xc, addr, len, access, &n);
+		p = avq_dvq_xc_hit(dq, addr, len, access, &n);
 		if (unlikely(p == NULL)) {
-			if (!avq_vdev_xlate_fill(v, q, addr, len, access,
-						 &dq->xc))
+			xc = &dq->xct[avq_xc_index(addr)];
+			if (!avq_vdev_xlate_fill(v, q, addr, len, access, xc))
 				return false;
+			dq->xc = *xc;
 			continue;
 		}
 		if (unlikely(ch->npieces == AVQ_DP_MAX_PIECES)) {
