@@ -304,19 +304,21 @@ static int
 victim_takes(struct fenv *e, uint16_t head, uint64_t iova, uint16_t used)
 {
 	unsigned int i;
+	uint16_t idx = 0;
 
 	raw_desc(&e->v, 0, head, iova, 2048, AVQ_DESC_F_WRITE, 0);
 	dpd_avail_push(&e->v, 0, head);
 	TEST_ASSERT_SUCCESS(poke_victim(e), "");
 	for (i = 0; i < 2000; i++) {
-		if (__atomic_load_n(&e->v.q[0].used->idx, __ATOMIC_ACQUIRE) ==
-		    avq_to_le16(used))
-			return TEST_SUCCESS;
+		idx = avq_le16(__atomic_load_n(&e->v.q[0].used->idx,
+					       __ATOMIC_ACQUIRE));
+		if (idx == used)
+			break;
 		usleep(1000);
 	}
-	TEST_ASSERT(false, "chain %u (iova 0x%" PRIx64 ") not used", head,
-		    iova);
-	return TEST_FAILED;
+	TEST_ASSERT_EQUAL(idx, used, "chain %u (iova 0x%" PRIx64 ") not used",
+			  head, iova);
+	return TEST_SUCCESS;
 }
 
 /*

@@ -70,7 +70,7 @@
 
 /*
  * Each queue keeps the translations it used, like an IOTLB: the region
- * hit last, then one entry per 2 MiB of IOVA space, direct-mapped over
+ * filled last, then one entry per 2 MiB of IOVA space, direct-mapped over
  * AVQ_XC_N entries. With IOVA as VA the driver's memory is one region
  * and the first entry holds it; with IOVA as PA on hugepages (DPDK's
  * default as root) each page is a mapping of its own, and one entry for
