@@ -62,6 +62,10 @@
 /* A transmitted chain holds at most a 64 KiB frame and its header. */
 #define AVQ_DP_TX_MAX		(65536u + AVQ_NET_HDR_LEN)
 #define AVQ_DP_BACKLOG		32u	/* frames a port holds for its driver */
+/* Used elements a queue stages before writing them into its ring, at the
+ * latest when it publishes (avq_dvq_used()): a transmit burst's worth, so
+ * that a full burst writes them in one go. */
+#define AVQ_USED_STAGE		AVQ_DP_BURST
 #define AVQ_DP_MAC_TABLE	64u	/* entries of each CTRL_MAC table */
 #define AVQ_DP_CTRL_MAX		(8u + 2u * 4u + 2u * AVQ_DP_MAC_TABLE * 6u)
 #define AVQ_ETH_HLEN		14u	/* the shortest frame switched */
@@ -152,6 +156,9 @@ struct avq_dvq {
 	uint16_t last_avail;	/* next avail entry to take */
 	uint16_t avail_idx;	/* avail->idx as last read */
 	uint16_t used_idx;	/* next used entry to write */
+	uint16_t nstage;	/* used elements staged, not in the ring yet:
+				 * those before used_idx */
+	struct avq_used_elem *stage;	/* AVQ_USED_STAGE, out of the struct */
 	struct avq_xc xc;	/* buffers: the region filled last */
 	struct avq_xc *xct;	/* AVQ_XC_N more, by avq_xc_index() */
 	struct rte_avq_dev_vq_stats st;
@@ -434,30 +441,37 @@ avq_dvq_prefetch_wbuf(const struct avq_dvq *dq, uint16_t k, uint32_t len)
 	avq_dp_fetch_lines(a, end);
 }
 
-/* Write a used element; published by avq_dvq_publish(). */
+/* Write the staged used elements into the ring (not published). */
+void avq_dvq_flush_used(struct avq_dvq *dq);
+
+/*
+ * A used element, staged in the device's own memory; written into the
+ * ring when AVQ_USED_STAGE are staged or when avq_dvq_publish() publishes
+ * them, whichever comes first. The used ring's lines are the driver's
+ * (it reads them, and polls used->idx next to them): a store into one
+ * waits for the line to come over, and x86 commits stores in order, so
+ * every later store of the thread waits with it: the next frame's copy
+ * filled the store buffer and stalled the device (perf put 41% of
+ * net_rx_write() on the first store after a used element). Staged, the
+ * ring's stores come together at the end of a burst, after the copies.
+ */
 static __rte_always_inline void
 avq_dvq_used(struct avq_dvq *dq, uint16_t id, uint32_t len)
 {
-	struct avq_used_elem *e = &dq->used->ring[dq->used_idx & dq->mask];
+	struct avq_used_elem *e = &dq->stage[dq->nstage++];
 
-	/* Ask for the next line of entries (8 on) while this one fills: the
-	 * driver's core holds it, and a store that waits for it holds up
-	 * every later store of this thread. (With the distribution's
-	 * -march=corei7 this is a read prefetch, not PREFETCHW: the line
-	 * arrives shared and the store still has to invalidate the other
-	 * copy. An explicit PREFETCHW measured no better.) */
-	if ((dq->used_idx & 7) == 0)
-		rte_prefetch0_write(&dq->used->ring[(uint16_t)(dq->used_idx +
-							     8) & dq->mask]);
 	e->id = avq_to_le32(id);
 	e->len = avq_to_le32(len);
 	dq->used_idx++;
+	if (unlikely(dq->nstage == AVQ_USED_STAGE))
+		avq_dvq_flush_used(dq);
 }
 
 /* Whether avail->idx moved past what the device took (a peek). */
 bool avq_dvq_has_avail(const struct avq_dvq *dq);
 
-/* Publish used->idx (one release store). */
+/* Write the staged used elements, then publish used->idx (one release
+ * store). */
 void avq_dvq_publish(struct avq_dvq *dq);
 
 /* After avq_dvq_publish() and a full fence: whether the driver wants an

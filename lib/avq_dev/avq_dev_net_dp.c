@@ -120,6 +120,7 @@ int
 avq_net_dp_create(struct avq_vdev *v)
 {
 	struct avq_net_dp *n = calloc(1, sizeof(*n));
+	struct avq_used_elem *stage;
 	struct avq_xc *xct;
 	uint16_t q;
 
@@ -127,15 +128,19 @@ avq_net_dp_create(struct avq_vdev *v)
 		return -ENOMEM;
 	n->q = calloc(v->num_queues, sizeof(*n->q));
 	xct = calloc((size_t)v->num_queues * AVQ_XC_N, sizeof(*xct));
-	if (n->q == NULL || xct == NULL) {
+	stage = calloc((size_t)v->num_queues * AVQ_USED_STAGE, sizeof(*stage));
+	if (n->q == NULL || xct == NULL || stage == NULL) {
+		free(stage);
 		free(xct);
 		free(n->q);
 		free(n);
 		return -ENOMEM;
 	}
 	/* Out of the queue struct: the fields of every pass stay close. */
-	for (q = 0; q < v->num_queues; q++)
+	for (q = 0; q < v->num_queues; q++) {
 		n->q[q].xct = xct + (size_t)q * AVQ_XC_N;
+		n->q[q].stage = stage + (size_t)q * AVQ_USED_STAGE;
+	}
 	n->v = v;
 	n->port = -1;
 	avq_net_filter_reset(n);
@@ -171,8 +176,10 @@ avq_net_dp_destroy(struct avq_vdev *v)
 	if (n == NULL)
 		return;
 	avq_net_stop(n);
-	if (n->v->num_queues > 0)
+	if (n->v->num_queues > 0) {
 		free(n->q[0].xct);
+		free(n->q[0].stage);
+	}
 	free(n->q);
 	free(n);
 	v->type_priv = NULL;

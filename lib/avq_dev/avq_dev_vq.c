@@ -55,6 +55,7 @@ avq_dvq_forget(struct avq_dvq *dq)
 	dq->last_avail = 0;
 	dq->avail_idx = 0;
 	dq->used_idx = 0;
+	dq->nstage = 0;
 	avq_dvq_xc_clear(dq);
 }
 
@@ -246,8 +247,21 @@ avq_dvq_has_avail(const struct avq_dvq *dq)
 }
 
 void
+avq_dvq_flush_used(struct avq_dvq *dq)
+{
+	uint16_t i, at = (uint16_t)(dq->used_idx - dq->nstage);
+
+	/* Plain stores: the driver reads none of them before U1
+	 * (avq_dvq_publish()) moves used->idx past them. */
+	for (i = 0; i < dq->nstage; i++)
+		dq->used->ring[(uint16_t)(at + i) & dq->mask] = dq->stage[i];
+	dq->nstage = 0;
+}
+
+void
 avq_dvq_publish(struct avq_dvq *dq)
 {
+	avq_dvq_flush_used(dq);
 	/* U1: publishes the used elements and the buffer bytes written
 	 * before them; pairs with the driver's acquire load of used->idx. */
 	__atomic_store_n(ring_idx(dq->used), avq_to_le16(dq->used_idx),
