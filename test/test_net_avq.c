@@ -742,6 +742,162 @@ test_net_avq_rx_post(void)
 }
 REGISTER_AVQ_TEST(net_avq_rx_post_autotest, test_net_avq_rx_post);
 
+/* Receive exactly frames @p first .. @p first + @p n - 1, in order, polling
+ * without pause (each poll finds what arrived since the last). */
+static int
+nt_expect_seq(uint16_t port, uint32_t first, unsigned int n)
+{
+	struct rte_mbuf *m[32];
+	uint64_t end = avq_test_ms() + NT_WAIT_MS;
+	unsigned int got = 0, i, k;
+	uint32_t seed;
+	int ret;
+
+	while (got < n) {
+		TEST_ASSERT(avq_test_ms() < end, "port %u: %u of %u frames",
+			    port, got, n);
+		k = rte_eth_rx_burst(port, 0, m, RTE_DIM(m));
+		for (i = 0; i < k; i++) {
+			ret = nt_check(m[i], NT_LEN, &seed);
+			rte_pktmbuf_free(m[i]);
+			if (ret != TEST_SUCCESS)
+				return ret;
+			TEST_ASSERT_EQUAL(seed, first + got, "port %u: frame %u",
+					  port, got);
+			got++;
+		}
+		if (k == 0)
+			rte_pause();
+	}
+	return TEST_SUCCESS;
+}
+
+/* @p n frames from @p tx to @p rx in bursts of 16, each received before
+ * the next is sent: no poll of @p rx finds more than 16 waiting. */
+static int
+nt_stream(uint16_t tx, uint16_t rx, uint32_t first, unsigned int n)
+{
+	struct rte_ether_addr dst;
+	unsigned int i;
+
+	rte_eth_macaddr_get(rx, &dst);
+	for (i = 0; i < n; i += 16) {
+		NT_RUN(nt_send(tx, 0, &dst, first + i, 16, 0, NT_LEN));
+		NT_RUN(nt_expect_seq(rx, first + i, 16));
+	}
+	return TEST_SUCCESS;
+}
+
+/* Send @p n frames from @p tx to @p rx, which does not poll, and wait
+ * until the device has taken them all (written, held or dropped). */
+static int
+nt_burst_unpolled(uint16_t tx, uint16_t rx, uint32_t first, unsigned int n)
+{
+	struct rte_ether_addr dst;
+	uint64_t sent0, sent = 0, end = avq_test_ms() + NT_WAIT_MS;
+
+	rte_eth_macaddr_get(rx, &dst);
+	NT_RUN(nt_dev_packets(tx, 1, &sent0));
+	NT_RUN(nt_send(tx, 0, &dst, first, n, 0, NT_LEN));
+	while (sent - sent0 < n || sent == 0) {
+		TEST_ASSERT(avq_test_ms() < end, "port %u: frames not taken", tx);
+		rte_delay_us_sleep(1000);
+		NT_RUN(nt_dev_packets(tx, 1, &sent));
+	}
+	return TEST_SUCCESS;
+}
+
+/* Without rx_post the posting window adapts: the whole ring at start,
+ * twice the most frames one poll found (at least 64) after an epoch of
+ * 4096 frames, the whole ring again once a poll finds the device out of
+ * buffers. With rx_post it stays put. */
+static int
+test_net_avq_rx_window(void)
+{
+	uint64_t win, grows, wrote0, wrote, drops0, drops, held;
+	uint16_t p0, p1, p2;
+	const unsigned int burst = 200;
+	unsigned int k;
+
+	NT_RUN(nt_init());
+	NT_RUN(nt_vdev(0, NULL, &p0));
+	NT_RUN(nt_vdev(1, NULL, &p1));
+	NT_RUN(nt_vdev(2, "rx_post=64", &p2));
+	NT_RUN(nt_start(p0, 1, 0));
+	NT_RUN(nt_start(p1, 1, 0));
+	NT_RUN(nt_start(p2, 1, 0));
+	NT_RUN(nt_link_wait(p0, true));
+	NT_RUN(nt_link_wait(p1, true));
+	NT_RUN(nt_link_wait(p2, true));
+	NT_RUN(nt_xstat(p0, "rx_q0_post_window", &win));
+	TEST_ASSERT_EQUAL(win, NT_RING, "window at start: the whole ring");
+	NT_RUN(nt_xstat(p2, "rx_q0_post_window", &win));
+	TEST_ASSERT_EQUAL(win, 64, "rx_post=64");
+
+	/* An epoch of light traffic (at most 16 waiting per poll): 64. The
+	 * frames after it use up the buffers posted before. */
+	NT_RUN(nt_stream(p1, p0, 0, 4096 + 512));
+	NT_RUN(nt_xstat(p0, "rx_q0_post_window", &win));
+	TEST_ASSERT_EQUAL(win, 64, "window after light traffic");
+	NT_RUN(nt_xstat(p0, "rx_q0_post_grows", &grows));
+	TEST_ASSERT_EQUAL(grows, 0, "");
+
+	/* A burst the window cannot hold, while p0 does not poll: the device
+	 * writes what is posted (at most the window), holds 32 in its
+	 * backlog and drops the rest, counted. */
+	NT_RUN(nt_dev_packets(p0, 0, &wrote0));
+	NT_RUN(nt_xstat(p0, "rx_q0_dev_drops", &drops0));
+	NT_RUN(nt_burst_unpolled(p1, p0, 10000, burst));
+	NT_RUN(nt_dev_packets(p0, 0, &wrote));
+	NT_RUN(nt_xstat(p0, "rx_q0_dev_drops", &drops));
+	held = wrote - wrote0;
+	TEST_ASSERT(held > 32 && held <= 64, "%" PRIu64 " frames written into a window of 64",
+		    held);
+	TEST_ASSERT_EQUAL(drops - drops0, burst - held - 32,
+			  "dropped (written %" PRIu64 ", backlog 32)", held);
+	/* The first poll finds the device dry: the whole ring is posted and
+	 * the backlog follows, in order. */
+	NT_RUN(nt_expect_seq(p0, 10000, (unsigned int)held + 32));
+	NT_RUN(nt_xstat(p0, "rx_q0_post_window", &win));
+	TEST_ASSERT_EQUAL(win, NT_RING, "window after the device ran dry");
+	NT_RUN(nt_xstat(p0, "rx_q0_post_grows", &grows));
+	TEST_ASSERT_EQUAL(grows, 1, "");
+	/* Now the same burst is held whole. */
+	NT_RUN(nt_xstat(p0, "rx_q0_dev_drops", &drops0));
+	NT_RUN(nt_burst_unpolled(p1, p0, 20000, burst));
+	NT_RUN(nt_expect_seq(p0, 20000, burst));
+	NT_RUN(nt_xstat(p0, "rx_q0_dev_drops", &drops));
+	TEST_ASSERT_EQUAL(drops, drops0, "nothing dropped with the whole ring");
+
+	/* rx_post=64: light traffic, then the device runs dry; the window
+	 * stays 64 and a second burst again loses what the buffers posted
+	 * and the backlog cannot hold. */
+	NT_RUN(nt_stream(p1, p2, 30000, 4096 + 512));
+	for (k = 0; k < 2; k++) {
+		NT_RUN(nt_dev_packets(p2, 0, &wrote0));
+		NT_RUN(nt_xstat(p2, "rx_q0_dev_drops", &drops0));
+		NT_RUN(nt_burst_unpolled(p1, p2, 40000 + 1000 * k, burst));
+		NT_RUN(nt_dev_packets(p2, 0, &wrote));
+		NT_RUN(nt_xstat(p2, "rx_q0_dev_drops", &drops));
+		held = wrote - wrote0;
+		/* Refilled 32 at a time: between 33 and 64 posted. */
+		TEST_ASSERT(held > 32 && held <= 64, "rx_post=64: %" PRIu64 " written",
+			    held);
+		TEST_ASSERT_EQUAL(drops - drops0, burst - held - 32, "");
+		NT_RUN(nt_expect_seq(p2, 40000 + 1000 * k,
+				     (unsigned int)held + 32));
+	}
+	NT_RUN(nt_xstat(p2, "rx_q0_post_window", &win));
+	TEST_ASSERT_EQUAL(win, 64, "rx_post=64 after the device ran dry");
+	NT_RUN(nt_xstat(p2, "rx_q0_post_grows", &grows));
+	TEST_ASSERT_EQUAL(grows, 0, "");
+	nt_close(p0);
+	nt_close(p1);
+	nt_close(p2);
+	return TEST_SUCCESS;
+}
+REGISTER_AVQ_TEST(net_avq_rx_window_autotest, test_net_avq_rx_window);
+
 /* Bad devargs: an error that names the key, and nothing left behind. */
 static int
 test_net_avq_devargs(void)

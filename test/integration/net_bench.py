@@ -33,15 +33,19 @@ pages.
 ports' ring_size devarg; 0, the default, passes none: the driver's 256,
 the size of virtio-user's rings). The vhost loop posts receive buffers on
 one side only (virtio-user's 256; the vhost port takes mbufs from the
-pool as it copies), the net_avq loop on both ports, rx_post (default: the
-whole ring) per port.
+pool as it copies), the net_avq loop on both ports: by default each
+receive queue's adaptive posting window (the whole ring at start, 64
+once a few thousand frames showed no more than a burst waiting per poll),
+or rx_post.
 
 --rx-posts P1,P2,..: one net_avq configuration per rx_post devarg (with
-each ring size; 0, the default, passes none: the whole ring posted). With
-fewer buffers posted fewer of them circulate, and the device's copies
-find their destination in its core's L2 (doc/guides/nics/avq.rst,
-"rx_post"); a burst larger than rx_post plus the device's backlog finds no
-room.
+each ring size; 0, the default, passes none: the adaptive window; e.g.
+4096: the whole ring posted, as before session 20). With fewer buffers
+posted fewer of them circulate, and the device's copies find their
+destination in its core's L2 (doc/guides/nics/avq.rst, "rx_post"); a
+burst larger than the window plus the device's backlog finds no room.
+The table shows each configuration's windows at the end of its runs
+(xstats rx_q0_post_window of both ports) and how often they grew.
 
 After W seconds of warm-up, `show port stats all` twice, S seconds
 apart: the second one's Rx-pps/Tx-pps are testpmd's averages over those S
@@ -73,7 +77,8 @@ import tempfile
 import time
 
 from common import (START_TIMEOUT, Failure, TestPmd, check, crash_lines,
-                    loop_rates, port_macs, sanitizer_env, telemetry)
+                    loop_rates, port_macs, sanitizer_env, telemetry,
+                    xstats)
 
 MBUFS = 8192		# 2176-byte mbufs: ~18 MB of the 512 MB
 MEM = 512
@@ -122,6 +127,7 @@ class Config:
         self.failures = []
         self.busy = []		# (device busy share, busy ns per frame)
         self.steal = []		# steal share of each measured interval
+        self.windows = []	# net_avq: (port 0, port 1 window, grows)
         self.cmdline = None
         self.commands = None
 
@@ -160,11 +166,15 @@ class Config:
         # virtio-user first: closed after the vhost port, it writes to a
         # socket the other end closed and dies of SIGPIPE.
         teardown = ['port stop all', 'port close 1'] if setup else []
+        # net_avq: each port's receive posting window at the end, and how
+        # often it grew (doc/guides/nics/avq.rst, rx_post).
+        shows = (['show port xstats 0', 'show port xstats 1']
+                 if self.kind == 'net_avq' else [])
         first = 'start tx_first' + (' %d' % self.bursts
                                     if self.bursts > 1 else '')
         cmds = setup + [first, '(%gs) show port stats all'
                         % warmup, '(%gs) show port stats all' % seconds,
-                        'stop'] + teardown + ['quit']
+                        'stop'] + shows + teardown + ['quit']
         self.cmdline = pmd.cmdline()
         self.commands = cmds
         try:
@@ -205,6 +215,12 @@ class Config:
                          (marks[1][0] - marks[0][0]))
                 self.busy.append((share, share * 1e3 / rx))
             pmd.cmd('stop')
+            if shows:
+                xs = [xstats(pmd.cmd(c)) for c in shows]
+                self.windows.append((xs[0].get('rx_q0_post_window', -1),
+                                     xs[1].get('rx_q0_post_window', -1),
+                                     xs[0].get('rx_q0_post_grows', 0) +
+                                     xs[1].get('rx_q0_post_grows', 0)))
             for c in teardown:
                 pmd.cmd(c)
             rc = pmd.quit()
@@ -288,6 +304,8 @@ def main():
                                 % (100 * c.busy[-1][0], c.busy[-1][1]))
                     if c.steal and len(c.steal) == len(c.samples):
                         busy += '  steal %2.0f%%' % (100 * c.steal[-1])
+                    if c.windows and len(c.windows) == len(c.samples):
+                        busy += '  rx window %d,%d grown %d' % c.windows[-1]
                     print('  run %d %-22s %7.2f Mpps rx %7.2f Mpps tx%s'
                           % (r + 1, c.name(), c.samples[-1][0],
                              c.samples[-1][1], busy), flush=True)
@@ -310,9 +328,9 @@ def main():
             print('            testpmd> %s' % cmd.replace(
                 os.path.basename(sockdir), '<tmp>'))
     print()
-    print('%-22s %5s %10s %10s %10s %10s %6s %9s %9s %6s'
+    print('%-22s %5s %10s %10s %10s %10s %6s %9s %9s %6s %10s'
           % ('config', 'runs', 'rx Mpps', 'min', 'max', 'tx Mpps', 'errors',
-             'dev busy', 'dev ns/f', 'steal'))
+             'dev busy', 'dev ns/f', 'steal', 'rx window'))
     for c in configs:
         rx = [s[0] for s in c.samples]
         tx = [s[1] for s in c.samples]
@@ -323,16 +341,25 @@ def main():
             busy = '%9s %9s' % ('-', '-')
         steal = ('%5.0f%%' % (100 * max(c.steal)) if c.steal
                  else '%6s' % '-')
-        print('%-22s %5d %10.2f %10.2f %10.2f %10.2f %6d %s %s'
+        if c.windows:
+            ws = sorted(set(w for x in c.windows for w in x[:2]))
+            win = '%s g%d' % ('/'.join(str(w) for w in ws),
+                              sum(x[2] for x in c.windows))
+        else:
+            win = '-'
+        print('%-22s %5d %10.2f %10.2f %10.2f %10.2f %6d %s %s %10s'
               % (c.name(), len(rx), med(rx), min(rx, default=float('nan')),
                  max(rx, default=float('nan')), med(tx),
-                 sum(s[2] for s in c.samples), busy, steal))
+                 sum(s[2] for s in c.samples), busy, steal, win))
     print('dev busy: the share of the device thread (net_avq) in passes '
           'that found work, over the measured interval '
           '(/avq/model/stats busy_ns); dev ns/f: that time per forwarded '
           'frame. Near 100%, the device thread limits the loop. steal: '
           'the largest share of CPU time the hypervisor took over one of '
-          'the runs\' measured intervals (/proc/stat).')
+          'the runs\' measured intervals (/proc/stat). rx window '
+          '(net_avq): the receive posting windows of the ports at the end '
+          'of the runs (xstats rx_q0_post_window), g: how often a window '
+          'grew back to the whole ring in all runs (rx_q0_post_grows).')
     if len(kinds) == 2:
         for s in sizes:
             v = [c for c in configs if c.kind == 'vhost' and c.size == s][0]

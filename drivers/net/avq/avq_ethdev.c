@@ -830,11 +830,17 @@ static const char * const xq_names[XQ_N] = {
 	"dev_errors",
 };
 
+/* Receive queues only: the posting window now (buffers), and how many
+ * polls found the device out of buffers and posted the whole ring. */
+enum { XR_WINDOW, XR_GROWS, XR_N };
+
+static const char * const xr_names[XR_N] = { "post_window", "post_grows" };
+
 static unsigned int
 xstats_count(const struct rte_eth_dev *dev)
 {
-	return 1 + (unsigned int)(dev->data->nb_rx_queues +
-				  dev->data->nb_tx_queues) * XQ_N;
+	return 1 + (unsigned int)dev->data->nb_rx_queues * (XQ_N + XR_N) +
+	       (unsigned int)dev->data->nb_tx_queues * XQ_N;
 }
 
 static int
@@ -846,10 +852,14 @@ avq_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
 	if (names == NULL || size < n)
 		return (int)n;
 	snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE, "device_faults");
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		for (j = 0; j < XQ_N; j++)
 			snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE,
 				 "rx_q%u_%s", i, xq_names[j]);
+		for (j = 0; j < XR_N; j++)
+			snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE,
+				 "rx_q%u_%s", i, xr_names[j]);
+	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		for (j = 0; j < XQ_N; j++)
 			snprintf(names[k++].name, RTE_ETH_XSTATS_NAME_SIZE,
@@ -891,6 +901,10 @@ avq_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *x,
 		dev_vq_stats(p, (uint16_t)(2 * i), &ds);
 		xq_fill(x, &k, rq ? rq->kicks : 0, rq ? rq->errors : 0,
 			rq ? rq->nombuf : 0, &ds);
+		x[k].id = k;
+		x[k++].value = rq ? rq->win : 0;
+		x[k].id = k;
+		x[k++].value = rq ? rq->win_grows : 0;
 	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
 		tq = dev->data->tx_queues[i];
@@ -907,8 +921,10 @@ avq_xstats_reset(struct rte_eth_dev *dev)
 	uint16_t i;
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		if (dev->data->rx_queues[i] != NULL)
+		if (dev->data->rx_queues[i] != NULL) {
 			((struct avq_rxq *)dev->data->rx_queues[i])->kicks = 0;
+			((struct avq_rxq *)dev->data->rx_queues[i])->win_grows = 0;
+		}
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		if (dev->data->tx_queues[i] != NULL)
 			((struct avq_txq *)dev->data->tx_queues[i])->kicks = 0;

@@ -52,11 +52,17 @@ extern int avq_net_logtype;
 #define AVQ_RING_MAX		32768u
 /* Receive buffers are posted in batches of this many (one alloc_bulk). */
 #define AVQ_RX_REFILL		32u
-/* Receive buffers kept posted per queue (devarg rx_post). By default the
- * whole ring: a receiver that polls late keeps a ring's worth of frames.
- * Fewer (e.g. 64) keep the buffers the device writes in its core's L2. */
-#define AVQ_RX_POST_DEFAULT	AVQ_RING_MAX
+/* Receive buffers kept posted per queue. The devarg rx_post fixes the
+ * number; without it the queue adapts its window (avq_rxtx.c, "posting
+ * window"): the whole ring at start and whenever the driver finds the
+ * device out of buffers, down to twice the most frames found waiting in
+ * one poll (at least AVQ_RX_WIN_MIN) after AVQ_RX_WIN_EPOCH frames. Fewer
+ * posted buffers circulate fewer, which keeps the ones the device writes
+ * in its core's cache (doc/guides/nics/avq.rst, "rx_post"). */
+#define AVQ_RX_POST_AUTO	0u
 #define AVQ_RX_POST_MIN		AVQ_RX_REFILL
+#define AVQ_RX_WIN_MIN		64u
+#define AVQ_RX_WIN_EPOCH	4096u
 #define AVQ_MAX_PAIRS		128u
 /* Frames of one burst (larger bursts are cut). */
 #define AVQ_BURST_MAX		64u
@@ -87,9 +93,11 @@ struct avq_vring {
 	uint16_t mask;
 	uint16_t avail_idx;	/* next avail->idx to publish */
 	uint16_t last_used;	/* used entries consumed */
-	uint16_t nfree;		/* free descriptors on the stack */
+	uint16_t nfree;		/* free descriptors */
+	uint16_t free_head;	/* receive: first of the FIFO */
 	uint16_t qidx;		/* virtqueue index on the device */
-	uint16_t *free;		/* stack of free descriptor ids */
+	uint16_t *free;		/* free descriptor ids: a stack (transmit),
+				 * a FIFO from free_head (receive) */
 	uint16_t *notify;	/* doorbell slot (VQ_NOTIFY_GET) */
 	void (*wake)(void *ctx);	/* transport wake, or NULL */
 	void *wake_ctx;
@@ -108,7 +116,14 @@ struct avq_rxq {
 	bool scatter;			/* multi-segment frames allowed */
 	bool mrg;			/* MRG_RXBUF: num_buffers to read */
 	uint32_t buf_max;		/* bytes a posted buffer takes */
-	uint16_t keep_free;		/* descriptors never posted (rx_post) */
+	uint16_t keep_free;		/* descriptors not posted: size - win */
+	/* Posting window (buffers): fixed (win_min == win_max) or adapted. */
+	uint16_t win;
+	uint16_t win_min;
+	uint16_t win_max;
+	uint16_t win_peak;		/* most frames waiting at one poll */
+	uint32_t win_frames;		/* frames received in this epoch */
+	uint64_t win_grows;		/* polls that found the device dry */
 	/* Counters (this lcore only). */
 	uint64_t packets;
 	uint64_t bytes;
@@ -157,7 +172,8 @@ struct avq_port {
 	uint16_t dev_mtu;		/* config space mtu */
 	uint16_t mtu;			/* as set */
 	uint16_t ring_size;		/* devargs; 0: from nb_desc */
-	uint16_t rx_post;		/* devargs: buffers posted per rx queue */
+	uint16_t rx_post;		/* devargs: buffers posted per rx queue,
+					 * AVQ_RX_POST_AUTO: adapted */
 	uint16_t pairs;			/* in use */
 	struct rte_ether_addr mac;	/* config space mac */
 	bool started;

@@ -48,7 +48,7 @@ struct avq_args {
 	uint16_t queues;		/* 0: 1 */
 	uint16_t mtu;			/* 0: 1500 */
 	uint16_t ring_size;		/* 0: from nb_desc */
-	uint16_t rx_post;		/* 0: AVQ_RX_POST_DEFAULT */
+	uint16_t rx_post;		/* 0: AVQ_RX_POST_AUTO */
 };
 
 /* ---- Devargs ---- */
@@ -231,7 +231,7 @@ port_create(struct rte_device *rdev, const char *name, struct rte_avq_vdev *v,
 	p->engine = v->engine;
 	p->t = v->transport;
 	p->ring_size = ring_size;
-	p->rx_post = rx_post != 0 ? rx_post : AVQ_RX_POST_DEFAULT;
+	p->rx_post = rx_post;	/* 0: AVQ_RX_POST_AUTO */
 	if (vdev_name != NULL) {
 		p->owns_vdev = true;
 		rte_strscpy(p->vdev_name, vdev_name, sizeof(p->vdev_name));

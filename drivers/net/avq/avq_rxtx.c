@@ -59,11 +59,16 @@ static void
 vring_layout(uint16_t size, size_t extra_len, struct vring_layout *l)
 {
 	/* virtio 1.2, 2.7: descriptor table 16-aligned, available ring
-	 * 2-aligned, used ring 4-aligned. The used ring, which the device
+	 * 2-aligned, used ring 4-aligned. Each ring's 4-byte flags and idx
+	 * end a cache line, so that its entries start the next one: 32
+	 * avail entries or 8 used elements fill a line, which one refill or
+	 * one flush then writes whole, and no line holds both an index and
+	 * entries written at other times. The used ring, which the device
 	 * writes, gets cache lines of its own. */
-	l->avail = AVQ_DESC_AREA_SIZE(size);
+	l->avail = AVQ_DESC_AREA_SIZE(size) + RTE_CACHE_LINE_SIZE - 4;
 	l->used = RTE_ALIGN_CEIL(l->avail + AVQ_AVAIL_AREA_SIZE(size),
-				 RTE_CACHE_LINE_SIZE * 2);
+				 RTE_CACHE_LINE_SIZE * 2) +
+		  RTE_CACHE_LINE_SIZE - 4;
 	l->extra = RTE_ALIGN_CEIL(l->used + AVQ_USED_AREA_SIZE(size),
 				  RTE_CACHE_LINE_SIZE * 2);
 	l->total = l->extra + extra_len;
@@ -247,10 +252,15 @@ avq_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->queue_id = qid;
 	q->port_id = dev->data->port_id;
 	q->nb_desc = nb_desc;
-	/* At most rx_post buffers posted; the rest of the ring stays free
-	 * (virtio 1.2, 2.7.13: the driver makes buffers available as it
-	 * chooses). */
-	q->keep_free = p->rx_post < size ? (uint16_t)(size - p->rx_post) : 0;
+	/* The driver makes buffers available as it chooses (virtio 1.2,
+	 * 2.7.13): rx_post of them, or an adapted window (rxq_window()). */
+	q->win_max = size;
+	if (p->rx_post == AVQ_RX_POST_AUTO)
+		q->win_min = (uint16_t)RTE_MIN((uint32_t)AVQ_RX_WIN_MIN,
+					       (uint32_t)size);
+	else
+		q->win_min = q->win_max = (uint16_t)RTE_ALIGN_FLOOR(
+			RTE_MIN(p->rx_post, size), AVQ_RX_REFILL);
 	dev->data->rx_queues[qid] = q;
 	return 0;
 }
@@ -273,8 +283,21 @@ int
 avq_rxq_start(struct avq_port *p, struct avq_rxq *q)
 {
 	const struct rte_eth_rxmode *rx = &p->eth->data->dev_conf.rxmode;
+	uint16_t i;
 
 	vring_clear(&q->vr);
+	/* Receive descriptors are free in a FIFO, in the order the device
+	 * used them: a device that uses buffers in order then finds the
+	 * descriptors in ring order as well, each line of the table written
+	 * by one refill, as the avail ring's. */
+	for (i = 0; i < q->vr.size; i++)
+		q->vr.free[i] = i;
+	q->vr.free_head = 0;
+	/* Every start posts the largest window. */
+	q->win = q->win_max;
+	q->keep_free = (uint16_t)(q->vr.size - q->win);
+	q->win_peak = 0;
+	q->win_frames = 0;
 	q->scatter = (rx->offloads & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
 	q->mrg = (p->features & RTE_BIT64(AVQ_NET_F_MRG_RXBUF)) != 0;
 	/* Every mbuf of a pktmbuf pool has the pool's data room: the
@@ -319,7 +342,8 @@ rxq_post(struct avq_rxq *q, uint16_t n)
 		return false;
 	}
 	for (i = 0; i < n; i++) {
-		id = vr->free[--vr->nfree];
+		id = vr->free[vr->free_head++ & vr->mask];
+		vr->nfree--;
 		q->sw[id] = m[i];
 		d = &vr->desc[id];
 		/* The device writes the header into the headroom's last 12
@@ -334,17 +358,22 @@ rxq_post(struct avq_rxq *q, uint16_t n)
 	return true;
 }
 
+/*
+ * Post buffers up to the window, AVQ_RX_REFILL at a time (windows are
+ * multiples of it): the avail entries of one refill fill one cache line
+ * (vring_layout()) and, with a device that uses buffers in order, its
+ * descriptor ids, taken from the FIFO, are AVQ_RX_REFILL consecutive ones
+ * whose lines it writes whole too.
+ */
 void
 avq_rxq_refill(struct avq_rxq *q)
 {
-	uint16_t posted = 0, n;
+	uint16_t posted = 0;
 
-	while (q->vr.nfree > q->keep_free) {
-		n = RTE_MIN((uint16_t)(q->vr.nfree - q->keep_free),
-			    (uint16_t)AVQ_RX_REFILL);
-		if (!rxq_post(q, n))
+	while (q->vr.nfree >= q->keep_free + AVQ_RX_REFILL) {
+		if (!rxq_post(q, AVQ_RX_REFILL))
 			break;
-		posted += n;
+		posted += AVQ_RX_REFILL;
 	}
 	if (posted > 0 && vring_publish(&q->vr))
 		q->kicks++;
@@ -368,7 +397,8 @@ rxq_take(struct avq_rxq *q, uint32_t *len)
 	}
 	m = q->sw[id];
 	q->sw[id] = NULL;
-	vr->free[vr->nfree++] = (uint16_t)id;
+	vr->free[(uint16_t)(vr->free_head + vr->nfree++) & vr->mask] =
+		(uint16_t)id;
 	return m;
 }
 
@@ -390,6 +420,50 @@ rxq_peek_nb(const struct avq_rxq *q)
 	return avq_le16(h->num_buffers);
 }
 
+/*
+ * Posting window of a queue without rx_post. Every buffer posted is one
+ * more the device writes before it writes the same one again: a window of
+ * the whole ring makes the device's destinations circulate through a
+ * ring's worth of buffers per queue, which at 1500 bytes leaves its core's
+ * L2 (doc/guides/prog_guide/net_bench.rst), while a loop that finds at
+ * most a burst waiting needs far fewer. So:
+ *  - grow: a poll that finds every posted buffer used (the device has
+ *    none: frames now wait in its backlog of 32, or are dropped) posts the
+ *    whole ring again at the end of this poll;
+ *  - shrink: after AVQ_RX_WIN_EPOCH frames, the window becomes twice the
+ *    most frames found waiting by one poll of the epoch, rounded up to a
+ *    power of two, at least win_min; never larger than it was.
+ * A burst larger than the window plus the device's backlog that arrives
+ * between two polls of a queue whose window has shrunk loses its excess
+ * (counted as the queue's dev_drops); the next poll finds the device dry
+ * and the whole ring is posted again.
+ */
+static __rte_always_inline void
+rxq_window(struct avq_rxq *q, uint16_t waiting)
+{
+	uint16_t held = (uint16_t)(q->vr.size - q->vr.nfree);
+	uint32_t w;
+
+	if (waiting > q->win_peak)
+		q->win_peak = waiting;
+	if (unlikely(waiting == held && waiting != 0) &&
+	    q->win != q->win_max) {
+		q->win = q->win_max;
+		q->win_grows++;
+		goto epoch;
+	}
+	if (likely(q->win_frames < AVQ_RX_WIN_EPOCH))
+		return;
+	w = rte_align32pow2(2u * q->win_peak);
+	w = RTE_MAX(w, (uint32_t)q->win_min);
+	if (w < q->win)
+		q->win = (uint16_t)w;
+epoch:
+	q->keep_free = (uint16_t)(q->vr.size - q->win);
+	q->win_peak = 0;
+	q->win_frames = 0;
+}
+
 uint16_t
 avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -402,6 +476,8 @@ avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 	bool bad;
 
 	used = vring_used_idx(vr);
+	if (q->win_min != q->win_max)
+		rxq_window(q, (uint16_t)(used - vr->last_used));
 	while (got < n && vr->last_used != used) {
 		/* The mbuf of an entry a few ahead: its first line is written
 		 * below (lengths, port) and has often left L1 since it was
@@ -460,6 +536,7 @@ avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 	}
 	q->packets += got;
 	q->bytes += bytes;
+	q->win_frames += got;
 	if (vr->nfree >= q->keep_free + AVQ_RX_REFILL)
 		avq_rxq_refill(q);
 	return got;
