@@ -283,6 +283,7 @@ int
 avq_rxq_start(struct avq_port *p, struct avq_rxq *q)
 {
 	const struct rte_eth_rxmode *rx = &p->eth->data->dev_conf.rxmode;
+	struct rte_mbuf mb;
 	uint16_t i;
 
 	vring_clear(&q->vr);
@@ -293,6 +294,15 @@ avq_rxq_start(struct avq_port *p, struct avq_rxq *q)
 	for (i = 0; i < q->vr.size; i++)
 		q->vr.free[i] = i;
 	q->vr.free_head = 0;
+	/* data_off, refcnt, nb_segs and port of a fresh receive mbuf. */
+	memset(&mb, 0, sizeof(mb));
+	mb.data_off = RTE_PKTMBUF_HEADROOM;
+	mb.nb_segs = 1;
+	mb.port = q->port_id;
+	rte_mbuf_refcnt_set(&mb, 1);
+	memcpy(&q->mbuf_init, RTE_PTR_ADD(&mb, offsetof(struct rte_mbuf,
+						       rearm_data)),
+	       sizeof(q->mbuf_init));
 	/* Every start posts the largest window. */
 	q->win = q->win_max;
 	q->keep_free = (uint16_t)(q->vr.size - q->win);
@@ -337,11 +347,20 @@ rxq_post(struct avq_rxq *q, uint16_t n)
 	struct avq_desc *d;
 	uint16_t i, id;
 
-	if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, m, n) != 0)) {
+	/* Raw mbufs: one in the pool has refcnt 1, nb_segs 1 and next NULL
+	 * (rte_mbuf_raw_alloc()), so only the first line's fields are set,
+	 * here or at receive, and the second line is not touched (what
+	 * rte_pktmbuf_reset() would write there). */
+	if (unlikely(rte_mempool_get_bulk(q->mp, (void **)m, n) != 0)) {
 		q->nombuf += n;
 		return false;
 	}
 	for (i = 0; i < n; i++) {
+		*(uint64_t *)RTE_PTR_ADD(m[i], offsetof(struct rte_mbuf,
+						       rearm_data)) = q->mbuf_init;
+		m[i]->ol_flags = 0;
+		m[i]->packet_type = 0;
+		m[i]->vlan_tci = 0;
 		id = vr->free[vr->free_head++ & vr->mask];
 		vr->nfree--;
 		q->sw[id] = m[i];
