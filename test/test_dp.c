@@ -300,6 +300,52 @@ test_dp_mrg_rxbuf(void)
 	return env_run(mrg_body);
 }
 
+/* ---- Used elements beyond the device's stage ---- */
+
+/*
+ * The device stages a queue's used elements (32) and writes them into the
+ * ring when it publishes used->idx or when the stage is full. A merged
+ * frame in 32-byte buffers takes 48 elements before its one publish: the
+ * stage fills and is written in the middle of the frame. Then frames of
+ * exactly 32 and of 33 buffers. dpd_expect() reads every element in order
+ * and compares every byte of the reassembled frame.
+ */
+static int
+used_stage_body(struct env *e)
+{
+	struct dpd *a = &e->d[0], *b = &e->d[1];
+	static const uint32_t len[] = { 1500, 1012, 1044 };
+	static const uint16_t nb[] = { 48, 32, 33 };
+	struct dpd_cfg c;
+	unsigned int i;
+
+	TEST_ASSERT_SUCCESS(env_dev(e, &e->fx, 0, 0, 0), "");
+	dpd_cfg_init(&c, 2);
+	c.qsize = 256;
+	TEST_ASSERT_SUCCESS(dpd_open(b, &e->fx, &c), "");
+	TEST_ASSERT(b->features & RTE_BIT64(VIRTIO_NET_F_MRG_RXBUF), "");
+	TEST_ASSERT_SUCCESS(dpd_rx_post(b, 0, 200, 32), "");
+	for (i = 0; i < RTE_DIM(len); i++) {
+		/* header + frame in 32-byte buffers */
+		TEST_ASSERT_EQUAL((DPD_HDR_LEN + len[i] + 31) / 32, nb[i], "");
+		dpd_frame(e->f, len[i], b->mac, a->mac, i);
+		TEST_ASSERT_SUCCESS(dpd_send(a, 1, e->f, len[i]), "");
+		TEST_ASSERT_SUCCESS(dpd_expect(b, 0, e->f, len[i], nb[i], 2000),
+				    "frame %u", i);
+	}
+	TEST_ASSERT_EQUAL(b->q[0].used_seen, 48 + 32 + 33, "used elements");
+	TEST_ASSERT_SUCCESS(dpd_expect_none(b, 0, 50), "");
+	TEST_ASSERT_EQUAL(dpd_stats(b, 0).packets, 3, "");
+	TEST_ASSERT_EQUAL(dpd_stats(b, 0).drops, 0, "");
+	return TEST_SUCCESS;
+}
+
+static int
+test_dp_used_stage(void)
+{
+	return env_run(used_stage_body);
+}
+
 /* ---- Multi-queue ---- */
 
 /* An IPv4/UDP frame of flow @p flow. */
@@ -1288,6 +1334,7 @@ REGISTER_AVQ_TEST(dp_span_mappings_autotest, test_dp_span_mappings);
 REGISTER_AVQ_TEST(dp_uplink_autotest, test_dp_uplink);
 REGISTER_AVQ_TEST(dp_two_mgmt_autotest, test_dp_two_mgmt);
 REGISTER_AVQ_TEST(dp_mrg_rxbuf_autotest, test_dp_mrg_rxbuf);
+REGISTER_AVQ_TEST(dp_used_stage_autotest, test_dp_used_stage);
 REGISTER_AVQ_TEST(dp_mq_autotest, test_dp_mq);
 REGISTER_AVQ_TEST(dp_ctrl_filter_autotest, test_dp_ctrl_filter);
 REGISTER_AVQ_TEST(dp_ctrl_vlan_mac_autotest, test_dp_ctrl_vlan_mac);
