@@ -1236,6 +1236,62 @@ test_dp_uplink(void)
 	return env_run(uplink_body);
 }
 
+/* ---- Translation cache ---- */
+
+/*
+ * Two pages of B's buffer memory mapped again at IOVAs 64 MiB apart: the
+ * same set of the queue's translation cache (a set per 2 MiB, 32 sets),
+ * as two hugepages whose physical addresses differ by a multiple of
+ * 64 MiB. Frames alternate between buffers on the two pages: each page is
+ * looked up in the MMU once, however often they alternate (with one entry
+ * per set, as before, 16 times).
+ */
+static int
+xc_ways_body(struct env *e)
+{
+	const uint64_t io[2] = { 0x40000000ull, 0x40000000ull + (64ull << 20) };
+	struct dpd *a = &e->d[0], *b = &e->d[1];
+	struct rte_avq_dev_vq_stats s0, s1;
+	const uint8_t *host;
+	unsigned int i, k;
+	uint32_t len;
+	size_t off;
+	int id;
+
+	TEST_ASSERT_SUCCESS(env_dev(e, &e->fx, 0, 0, 0), "");
+	TEST_ASSERT_SUCCESS(env_dev(e, &e->fx, 1, 0, 0), "");
+	off = b->q[0].buf_iova - DPD_IOVA_BASE;
+	for (k = 0; k < 2; k++)
+		TEST_ASSERT_SUCCESS(rte_avq_mmu_map(e->fx.aq, b->id, 0, io[k],
+				DPD_PAGE, b->dma + off + k * DPD_PAGE,
+				AVQ_MMU_F_READ | AVQ_MMU_F_WRITE), "page %u", k);
+	s0 = dpd_stats(b, 0);
+	for (i = 0; i < 16; i++) {
+		k = i % 2;
+		id = dpd_rx_post_iova(b, 0, io[k], DPD_PAGE);
+		TEST_ASSERT(id >= 0, "post %u", i);
+		dpd_frame(e->f, 200 + i, b->mac, a->mac, i);
+		TEST_ASSERT_SUCCESS(dpd_send(a, 1, e->f, 200 + i), "");
+		TEST_ASSERT_EQUAL(dpd_used_take(b, 0, &len, 2000), id,
+				  "frame %u", i);
+		TEST_ASSERT_EQUAL(len, DPD_HDR_LEN + 200 + i, "");
+		host = b->mem + off + k * DPD_PAGE;
+		TEST_ASSERT(memcmp(host + DPD_HDR_LEN, e->f, 200 + i) == 0,
+			    "frame %u: bytes in page %u", i, k);
+	}
+	s1 = dpd_stats(b, 0);
+	TEST_ASSERT_EQUAL(s1.packets - s0.packets, 16, "");
+	TEST_ASSERT_EQUAL(s1.translations - s0.translations, 2,
+			  "MMU look-ups for two pages in one set");
+	return TEST_SUCCESS;
+}
+
+static int
+test_dp_xc_ways(void)
+{
+	return env_run(xc_ways_body);
+}
+
 /* ---- Buffers and rings across mappings ---- */
 
 /*
@@ -1335,6 +1391,7 @@ REGISTER_AVQ_TEST(dp_uplink_autotest, test_dp_uplink);
 REGISTER_AVQ_TEST(dp_two_mgmt_autotest, test_dp_two_mgmt);
 REGISTER_AVQ_TEST(dp_mrg_rxbuf_autotest, test_dp_mrg_rxbuf);
 REGISTER_AVQ_TEST(dp_used_stage_autotest, test_dp_used_stage);
+REGISTER_AVQ_TEST(dp_xc_ways_autotest, test_dp_xc_ways);
 REGISTER_AVQ_TEST(dp_mq_autotest, test_dp_mq);
 REGISTER_AVQ_TEST(dp_ctrl_filter_autotest, test_dp_ctrl_filter);
 REGISTER_AVQ_TEST(dp_ctrl_vlan_mac_autotest, test_dp_ctrl_vlan_mac);

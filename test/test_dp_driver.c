@@ -524,6 +524,21 @@ dpd_rx_post(struct dpd *d, uint16_t q, unsigned int n, uint32_t len)
 	return 0;
 }
 
+int
+dpd_rx_post_iova(struct dpd *d, uint16_t q, uint64_t iova, uint32_t len)
+{
+	struct dpd_q *qq = &d->q[q];
+	uint16_t id;
+	int head;
+
+	head = dpd_chain(qq, 1, &id);
+	if (head < 0)
+		return head;
+	dpd_desc_set(qq, id, iova, len, AVQ_DESC_F_WRITE, 0);
+	dpd_avail_push(d, q, id);
+	return id;
+}
+
 /* Wait for used entry used_seen of @p q; false on timeout. */
 static bool
 dpd_used_wait(struct dpd_q *qq, uint64_t end)
@@ -540,6 +555,22 @@ bool
 dpd_rx_ready(struct dpd *d, uint16_t q, unsigned int ms)
 {
 	return dpd_used_wait(&d->q[q], avq_test_ms() + ms);
+}
+
+int
+dpd_used_take(struct dpd *d, uint16_t q, uint32_t *len, unsigned int ms)
+{
+	struct dpd_q *qq = &d->q[q];
+	uint32_t id;
+
+	if (!dpd_used_wait(qq, avq_test_ms() + ms))
+		return -ETIMEDOUT;
+	id = avq_le32(qq->used->ring[qq->used_seen & (qq->size - 1)].id);
+	*len = avq_le32(qq->used->ring[qq->used_seen & (qq->size - 1)].len);
+	if (dpd_unchain(qq, id) != 0)
+		return -EIO;
+	qq->used_seen++;
+	return (int)id;
 }
 
 int

@@ -131,6 +131,14 @@ int dpd_tx_wait(struct dpd *d, uint16_t q, unsigned int ms);
 /* Post @p n receive chains of one @p len-byte buffer each on @p q. */
 int dpd_rx_post(struct dpd *d, uint16_t q, unsigned int n, uint32_t len);
 
+/* Post one writable buffer of @p len bytes at @p iova (any IOVA the test
+ * mapped) on receive queue @p q; its descriptor id, or a negative errno. */
+int dpd_rx_post_iova(struct dpd *d, uint16_t q, uint64_t iova, uint32_t len);
+
+/* Take the next used entry of @p q, waiting up to @p ms: its id (and
+ * *len); -ETIMEDOUT, or -EIO for an id that was not posted. */
+int dpd_used_take(struct dpd *d, uint16_t q, uint32_t *len, unsigned int ms);
+
 /*
  * Receive one frame from receive queue @p q within @p ms: its bytes (the
  * header stripped) into @p buf, the header into @p hdr (may be NULL).

@@ -74,14 +74,21 @@
 
 /*
  * Each queue keeps the translations it used, like an IOTLB: the region
- * filled last, then one entry per 2 MiB of IOVA space, direct-mapped over
- * AVQ_XC_N entries. With IOVA as VA the driver's memory is one region
- * and the first entry holds it; with IOVA as PA on hugepages (DPDK's
- * default as root) each page is a mapping of its own, and one entry for
- * all of them missed on nearly every buffer (net_avq's loop ran 25-30%
- * slower). An MMU or DMA-window change empties them (avq_dvq_resync()).
+ * filled last, then AVQ_XC_N sets of AVQ_XC_WAYS entries, a set per 2 MiB
+ * of IOVA space (modulo AVQ_XC_N). With IOVA as VA the driver's memory is
+ * one region and the first entry holds it; with IOVA as PA on hugepages
+ * (DPDK's default as root) each page is a mapping of its own, and one
+ * entry for all of them missed on nearly every buffer (net_avq's loop ran
+ * 25-30% slower). Physical pages fall on sets by their address bits, and
+ * with one entry per set two hot pages on the same set evicted each other
+ * on every alternation (dp_xc_ways_autotest: 16 MMU look-ups for 16
+ * frames); hence two ways: a fill goes into way 0 and moves what was
+ * there to way 1, and it takes three pages on one set to thrash. An MMU
+ * or DMA-window change empties them (avq_dvq_resync()). The queue's
+ * translations counter counts the fills.
  */
 #define AVQ_XC_N	32u
+#define AVQ_XC_WAYS	2u
 #define AVQ_XC_SHIFT	21u
 
 /* One region of IOVA space that a single mapping and a single DMA window
@@ -99,11 +106,13 @@ avq_xc_clear(struct avq_xc *xc)
 	xc->access = 0;
 }
 
-/* The entry of a queue's AVQ_XC_N that iova's translation goes in. */
+/* The first entry of the set of a queue's cache that iova's translation
+ * goes in (AVQ_XC_WAYS entries from there). */
 static __rte_always_inline unsigned int
 avq_xc_index(uint64_t iova)
 {
-	return (unsigned int)(iova >> AVQ_XC_SHIFT) & (AVQ_XC_N - 1);
+	return ((unsigned int)(iova >> AVQ_XC_SHIFT) & (AVQ_XC_N - 1)) *
+	       AVQ_XC_WAYS;
 }
 
 /* Host address of iova if @p xc covers it for @p access; *n receives how
@@ -160,7 +169,8 @@ struct avq_dvq {
 				 * those before used_idx */
 	struct avq_used_elem *stage;	/* AVQ_USED_STAGE, out of the struct */
 	struct avq_xc xc;	/* buffers: the region filled last */
-	struct avq_xc *xct;	/* AVQ_XC_N more, by avq_xc_index() */
+	struct avq_xc *xct;	/* AVQ_XC_N sets of AVQ_XC_WAYS, from
+				 * avq_xc_index() */
 	struct rte_avq_dev_vq_stats st;
 };
 
@@ -226,21 +236,27 @@ avq_dvq_xc_clear(struct avq_dvq *dq)
 	unsigned int i;
 
 	avq_xc_clear(&dq->xc);
-	for (i = 0; i < AVQ_XC_N; i++)
+	for (i = 0; i < AVQ_XC_N * AVQ_XC_WAYS; i++)
 		avq_xc_clear(&dq->xct[i]);
 }
 
 /* avq_xc_hit() through the queue's cache: the last region filled, else
- * the entry for iova's 2 MiB. */
+ * the ways of the set for iova's 2 MiB. */
 static __rte_always_inline uint8_t *
 avq_dvq_xc_hit(const struct avq_dvq *dq, uint64_t iova, uint64_t len,
 	       uint32_t access, uint64_t *n)
 {
+	const struct avq_xc *set;
 	uint8_t *p = avq_xc_hit(&dq->xc, iova, len, access, n);
 
 	if (likely(p != NULL))
 		return p;
-	return avq_xc_hit(&dq->xct[avq_xc_index(iova)], iova, len, access, n);
+	set = &dq->xct[avq_xc_index(iova)];
+	RTE_BUILD_BUG_ON(AVQ_XC_WAYS != 2);
+	p = avq_xc_hit(&set[0], iova, len, access, n);
+	if (p != NULL)
+		return p;
+	return avq_xc_hit(&set[1], iova, len, access, n);
 }
 
 /* Forget ring state (reset, disable); counters stay. */

@@ -127,7 +127,8 @@ avq_net_dp_create(struct avq_vdev *v)
 	if (n == NULL)
 		return -ENOMEM;
 	n->q = calloc(v->num_queues, sizeof(*n->q));
-	xct = calloc((size_t)v->num_queues * AVQ_XC_N, sizeof(*xct));
+	xct = calloc((size_t)v->num_queues * AVQ_XC_N * AVQ_XC_WAYS,
+		     sizeof(*xct));
 	stage = calloc((size_t)v->num_queues * AVQ_USED_STAGE, sizeof(*stage));
 	if (n->q == NULL || xct == NULL || stage == NULL) {
 		free(stage);
@@ -138,7 +139,7 @@ avq_net_dp_create(struct avq_vdev *v)
 	}
 	/* Out of the queue struct: the fields of every pass stay close. */
 	for (q = 0; q < v->num_queues; q++) {
-		n->q[q].xct = xct + (size_t)q * AVQ_XC_N;
+		n->q[q].xct = xct + (size_t)q * AVQ_XC_N * AVQ_XC_WAYS;
 		n->q[q].stage = stage + (size_t)q * AVQ_USED_STAGE;
 	}
 	n->v = v;

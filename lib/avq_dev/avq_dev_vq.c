@@ -139,7 +139,11 @@ walk_record(struct avq_vdev *v, uint16_t q, struct avq_dvq *dq,
 	while (len > 0) {
 		p = avq_dvq_xc_hit(dq, addr, len, access, &n);
 		if (unlikely(p == NULL)) {
+			/* Way 0 holds the newest of its set, way 1 the one
+			 * before. */
 			xc = &dq->xct[avq_xc_index(addr)];
+			xc[1] = xc[0];
+			dq->st.translations++;
 			if (!avq_vdev_xlate_fill(v, q, addr, len, access, xc))
 				return false;
 			dq->xc = *xc;

@@ -378,6 +378,9 @@ struct rte_avq_dev_vq_stats {
 	uint64_t errors;
 	/** Interrupts raised after used-ring updates (at most one per pass). */
 	uint64_t interrupts;
+	/** Buffer translations looked up in the device MMU because the
+	 * queue's translation cache did not hold them. */
+	uint64_t translations;
 };
 
 /**

@@ -822,12 +822,12 @@ avq_stats_reset(struct rte_eth_dev *dev)
 /* xstats: device_faults, then per rx queue, then per tx queue. */
 enum {
 	XQ_KICKS, XQ_ERRORS, XQ_NOMBUF, XQ_DEV_PACKETS, XQ_DEV_BYTES,
-	XQ_DEV_DROPS, XQ_DEV_ERRORS, XQ_N
+	XQ_DEV_DROPS, XQ_DEV_ERRORS, XQ_DEV_TRANSLATIONS, XQ_N
 };
 
 static const char * const xq_names[XQ_N] = {
 	"kicks", "errors", "nombuf", "dev_packets", "dev_bytes", "dev_drops",
-	"dev_errors",
+	"dev_errors", "dev_translations",
 };
 
 /* Receive queues only: the posting window now (buffers), and how many
@@ -872,7 +872,8 @@ xq_fill(struct rte_eth_xstat *x, unsigned int *k, uint64_t kicks,
 	uint64_t errors, uint64_t nombuf, const struct rte_avq_dev_vq_stats *ds)
 {
 	const uint64_t v[XQ_N] = { kicks, errors, nombuf, ds->packets,
-				   ds->bytes, ds->drops, ds->errors };
+				   ds->bytes, ds->drops, ds->errors,
+				   ds->translations };
 	unsigned int j;
 
 	for (j = 0; j < XQ_N; j++) {
