@@ -136,6 +136,18 @@ nt_link_wait(uint16_t port, bool up)
 	return TEST_FAILED;
 }
 
+/* Port @p idx (devargs @p args) created, started with one queue pair,
+ * link up. */
+static int
+nt_up(unsigned int idx, const char *args, uint16_t *port)
+{
+	int ret = nt_vdev(idx, args, port);
+
+	if (ret == TEST_SUCCESS)
+		ret = nt_start(*port, 1, 0);
+	return ret == TEST_SUCCESS ? nt_link_wait(*port, true) : ret;
+}
+
 static void
 nt_close(uint16_t port)
 {
@@ -715,22 +727,14 @@ test_net_avq_rx_post(void)
 	uint16_t p0, p1, p2, p3;
 
 	NT_RUN(nt_init());
-	NT_RUN(nt_vdev(0, NULL, &p0));
-	NT_RUN(nt_vdev(1, "rx_post=32", &p1));	/* p0: the default */
-	NT_RUN(nt_vdev(2, "ring_size=128,rx_post=4096", &p2));
-	NT_RUN(nt_start(p0, 1, 0));
-	NT_RUN(nt_start(p1, 1, 0));
-	NT_RUN(nt_start(p2, 1, 0));
-	NT_RUN(nt_link_wait(p0, true));
-	NT_RUN(nt_link_wait(p1, true));
-	NT_RUN(nt_link_wait(p2, true));
+	NT_RUN(nt_up(0, NULL, &p0));	/* the default */
+	NT_RUN(nt_up(1, "rx_post=32", &p1));
+	NT_RUN(nt_up(2, "ring_size=128,rx_post=4096", &p2));
 	/* 32 posted, 8 more held by the device until the port polls. */
 	NT_RUN(nt_rx_post_case(p0, p1, 40, 32));
 	/* The default: the whole ring (256). */
 	NT_RUN(nt_rx_post_case(p1, p0, 80, 80));
-	NT_RUN(nt_vdev(3, "rx_post=64", &p3));
-	NT_RUN(nt_start(p3, 1, 0));
-	NT_RUN(nt_link_wait(p3, true));
+	NT_RUN(nt_up(3, "rx_post=64", &p3));
 	NT_RUN(nt_rx_post_case(p0, p3, 80, 64));
 	/* More than the ring: the whole ring (128). */
 	NT_RUN(nt_rx_post_case(p0, p2, 120, 120));
@@ -820,15 +824,9 @@ test_net_avq_rx_window(void)
 	unsigned int k;
 
 	NT_RUN(nt_init());
-	NT_RUN(nt_vdev(0, NULL, &p0));
-	NT_RUN(nt_vdev(1, NULL, &p1));
-	NT_RUN(nt_vdev(2, "rx_post=64", &p2));
-	NT_RUN(nt_start(p0, 1, 0));
-	NT_RUN(nt_start(p1, 1, 0));
-	NT_RUN(nt_start(p2, 1, 0));
-	NT_RUN(nt_link_wait(p0, true));
-	NT_RUN(nt_link_wait(p1, true));
-	NT_RUN(nt_link_wait(p2, true));
+	NT_RUN(nt_up(0, NULL, &p0));
+	NT_RUN(nt_up(1, NULL, &p1));
+	NT_RUN(nt_up(2, "rx_post=64", &p2));
 	NT_RUN(nt_xstat(p0, "rx_q0_post_window", &win));
 	TEST_ASSERT_EQUAL(win, NT_RING, "window at start: the whole ring");
 	NT_RUN(nt_xstat(p2, "rx_q0_post_window", &win));
