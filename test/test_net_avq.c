@@ -258,6 +258,7 @@ nt_expect(uint16_t port, uint16_t queues, uint32_t first, unsigned int n,
 		for (q = 0; q < queues; q++) {
 			k = rte_eth_rx_burst(port, q, m, RTE_DIM(m));
 			for (i = 0; i < k; i++) {
+				TEST_ASSERT_EQUAL(m[i]->port, port, "mbuf port");
 				ret = nt_check(m[i], len, &seed);
 				rte_pktmbuf_free(m[i]);
 				if (ret != TEST_SUCCESS)
@@ -762,6 +763,7 @@ nt_expect_seq(uint16_t port, uint32_t first, unsigned int n)
 			    port, got, n);
 		k = rte_eth_rx_burst(port, 0, m, RTE_DIM(m));
 		for (i = 0; i < k; i++) {
+			TEST_ASSERT_EQUAL(m[i]->port, port, "mbuf port");
 			ret = nt_check(m[i], NT_LEN, &seed);
 			rte_pktmbuf_free(m[i]);
 			if (ret != TEST_SUCCESS)

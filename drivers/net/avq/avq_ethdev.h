@@ -117,7 +117,6 @@ struct avq_rxq {
 	bool mrg;			/* MRG_RXBUF: num_buffers to read */
 	uint32_t buf_max;		/* bytes a posted buffer takes */
 	uint64_t mbuf_init;		/* rearm_data of a posted mbuf */
-	uint16_t keep_free;		/* descriptors not posted: size - win */
 	/* Posting window (buffers): fixed (win_min == win_max) or adapted. */
 	uint16_t win;
 	uint16_t win_min;

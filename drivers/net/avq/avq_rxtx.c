@@ -294,7 +294,8 @@ avq_rxq_start(struct avq_port *p, struct avq_rxq *q)
 	for (i = 0; i < q->vr.size; i++)
 		q->vr.free[i] = i;
 	q->vr.free_head = 0;
-	/* data_off, refcnt, nb_segs and port of a fresh receive mbuf. */
+	/* data_off, refcnt, nb_segs and port of a fresh receive mbuf (the
+	 * receive path writes only lengths). */
 	memset(&mb, 0, sizeof(mb));
 	mb.data_off = RTE_PKTMBUF_HEADROOM;
 	mb.nb_segs = 1;
@@ -305,7 +306,6 @@ avq_rxq_start(struct avq_port *p, struct avq_rxq *q)
 	       sizeof(q->mbuf_init));
 	/* Every start posts the largest window. */
 	q->win = q->win_max;
-	q->keep_free = (uint16_t)(q->vr.size - q->win);
 	q->win_peak = 0;
 	q->win_frames = 0;
 	q->scatter = (rx->offloads & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
@@ -336,6 +336,14 @@ avq_rxq_stop(struct avq_rxq *q)
 			rte_pktmbuf_free(q->sw[i]);
 		q->sw[i] = NULL;
 	}
+}
+
+/* Buffers the window leaves room to post (0 while more than the window
+ * are posted, after it shrank). */
+static __rte_always_inline int
+rxq_room(const struct avq_rxq *q)
+{
+	return (int)q->win - (int)(q->vr.size - q->vr.nfree);
 }
 
 /* Post up to @p n fresh buffers; false if the pool ran dry. */
@@ -389,7 +397,7 @@ avq_rxq_refill(struct avq_rxq *q)
 {
 	uint16_t posted = 0;
 
-	while (q->vr.nfree >= q->keep_free + AVQ_RX_REFILL) {
+	while (rxq_room(q) >= (int)AVQ_RX_REFILL) {
 		if (!rxq_post(q, AVQ_RX_REFILL))
 			break;
 		posted += AVQ_RX_REFILL;
@@ -478,7 +486,6 @@ rxq_window(struct avq_rxq *q, uint16_t waiting)
 	if (w < q->win)
 		q->win = (uint16_t)w;
 epoch:
-	q->keep_free = (uint16_t)(q->vr.size - q->win);
 	q->win_peak = 0;
 	q->win_frames = 0;
 }
@@ -527,7 +534,6 @@ avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 		bad = len < AVQ_NET_HDR_LEN || len > max;
 		m->data_len = (uint16_t)(len - AVQ_NET_HDR_LEN);
 		m->pkt_len = m->data_len;
-		m->port = q->port_id;
 		prev = m;
 		for (k = 1; k < nb; k++) {
 			seg = rxq_take(q, &len);
@@ -556,7 +562,7 @@ avq_recv_pkts(void *rxq, struct rte_mbuf **pkts, uint16_t n)
 	q->packets += got;
 	q->bytes += bytes;
 	q->win_frames += got;
-	if (vr->nfree >= q->keep_free + AVQ_RX_REFILL)
+	if (rxq_room(q) >= (int)AVQ_RX_REFILL)
 		avq_rxq_refill(q);
 	return got;
 }
